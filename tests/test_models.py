@@ -1,0 +1,82 @@
+"""quizkit.models: the bundled model loads offline; hub names fail fast and clearly."""
+
+import time
+
+import pytest
+import torch
+
+from quizkit.hub import HubUnavailableError
+from quizkit.models import load_classifier, minilm_path
+
+
+def test_minilm_loads_offline_with_fresh_head():
+    model, tokenizer = load_classifier("minilm", id2label=["ham", "spam"])
+    assert model.config.quizkit_pretrained is True
+    assert model.config.num_hidden_layers == 6
+    assert model.config.id2label == {0: "ham", 1: "spam"}
+    assert model.config.label2id == {"ham": 0, "spam": 1}
+    assert 20e6 < sum(p.numel() for p in model.parameters()) < 25e6
+    # The encoder weights come from the checkpoint: two loads agree on them...
+    again, _ = load_classifier("minilm")
+    enc = "bert.encoder.layer.0.attention.self.query.weight"
+    assert torch.equal(model.state_dict()[enc], again.state_dict()[enc])
+    # ...and the tokenizer is MiniLM's uncased WordPiece.
+    assert tokenizer("Hello World")["input_ids"] == tokenizer("hello world")["input_ids"]
+    assert tokenizer.name_or_path == minilm_path()
+
+
+def test_minilm_forward_pass_gives_one_logit_per_label():
+    model, tokenizer = load_classifier("minilm", num_labels=3)
+    batch = tokenizer(["free entry win now", "see you at lunch"], padding=True, return_tensors="pt")
+    with torch.no_grad():
+        logits = model(**batch.to(model.device)).logits
+    assert logits.shape == (2, 3)
+
+
+def test_tiny_is_random_and_says_so():
+    with pytest.warns(UserWarning, match="NOT pretrained"):
+        model, tokenizer = load_classifier("tiny", num_labels=4)
+    assert model.config.quizkit_pretrained is False
+    assert model.config.num_hidden_layers == 2
+    assert model.config.num_labels == 4
+    assert model.config.vocab_size == tokenizer.vocab_size
+
+
+def test_hub_name_fails_fast_offline(monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    start = time.monotonic()
+    with pytest.raises(HubUnavailableError) as info:
+        load_classifier("distilbert-base-uncased")
+    assert time.monotonic() - start < 5
+    message = str(info.value)
+    assert "unreachable" in message and "distilbert-base-uncased" in message
+    assert 'load_classifier("minilm")' in message
+
+
+def test_hub_name_fails_fast_without_network_even_when_not_flagged_offline(monkeypatch):
+    for var in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE"):
+        monkeypatch.delenv(var, raising=False)
+    # An endpoint on a closed loopback port stands for "no route to the Hub".
+    monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")
+    start = time.monotonic()
+    with pytest.raises(HubUnavailableError, match="cannot connect to 127.0.0.1:9"):
+        load_classifier("bert-base-uncased")
+    assert time.monotonic() - start < 5
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"num_labels": 0}, "num_labels must be a positive integer, got 0"),
+        ({"num_labels": "2"}, "num_labels must be a positive integer, got '2'"),
+        ({"id2label": {1: "a", 2: "b"}}, r"id2label keys must be 0..n-1, got \[1, 2\]"),
+    ],
+)
+def test_bad_label_arguments_are_named(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        load_classifier("tiny", **kwargs)
+
+
+def test_name_must_be_a_string():
+    with pytest.raises(TypeError, match="name must be a model name"):
+        load_classifier(None)
