@@ -1,0 +1,714 @@
+"""Question banks: the YAML schema, loading, scoring and ``quizkit check-lessons``.
+
+A bank is one lesson's questions, ``lessons/<lesson-id>.yaml``; ``lessons/course.yaml`` lists
+the lessons in order and the concept ids questions may be tagged with. A bank is validated
+as a whole and is never half-loaded: :func:`load_bank` either returns a complete
+:class:`Bank` or raises :class:`BankError` listing every problem with file, question and field.
+
+>>> bank = load_bank("00-start-here")
+>>> question = bank.questions["what-is-fine-tuning"]
+>>> question.score("B").correct
+True
+>>> bank.hash.startswith("sha256:")
+True
+
+A bank written by ``quizkit release`` (see :mod:`quizkit.release`) holds salted hashes in
+place of the answer key; its questions score the same way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import difflib
+import hashlib
+import json
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal, Union
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, TypeAdapter, ValidationError
+
+COURSE_FILE = "course.yaml"
+LESSONS_DIR = "lessons"
+FEEDBACK_MODES = ("instant", "none")
+# Finer than the tolerance so that hashed numeric answers are accepted within
+# tolerance +- tolerance/GRID_STEPS (the grid cell size).
+GRID_STEPS = 4
+
+
+# --------------------------------------------------------------------------- problems
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a bank: where (file, question, field) and what."""
+
+    file: str
+    message: str
+    question: str | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        parts = [self.file]
+        if self.question is not None:
+            parts.append(f"question '{self.question}'")
+        if self.field:
+            parts.append(self.field)
+        return ": ".join([*parts, self.message])
+
+
+class BankError(ValueError):
+    """A bank (or course.yaml) is malformed; ``.problems`` lists every problem found."""
+
+    def __init__(self, problems: Sequence[Problem]):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class AnswerError(ValueError):
+    """An answer of the wrong shape (text for a number, an option that does not exist).
+
+    The message is written for the learner; such an answer does not count as an attempt.
+    """
+
+
+@dataclass(frozen=True)
+class Score:
+    """The result of scoring one answer."""
+
+    correct: bool
+    points: float
+    max_points: float
+    feedback: str
+
+
+# --------------------------------------------------------------------------- answers
+
+
+def normalize_text(text: str) -> str:
+    """Case, spacing and punctuation do not matter in text answers.
+
+    >>> normalize_text("  Precision-Recall   trade off! ")
+    'precision recall trade off'
+    """
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = "".join(" " if unicodedata.category(ch).startswith("P") else ch for ch in text)
+    return " ".join(text.split())
+
+
+def _option_ids(value: Any, *, many: bool, known: Sequence[str]) -> list[str]:
+    """Turn a learner's choice into known option ids, or raise AnswerError saying why not."""
+    listing = ", ".join(known)
+    if isinstance(value, str):
+        items = [v for v in re.split(r"[\s,;]+", value.strip()) if v] if many else [value.strip()]
+    elif many and isinstance(value, (list, tuple, set, frozenset)):
+        items = list(value)
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        raise AnswerError(f"Pick exactly one option ({listing}), e.g. '{known[0]}', not a list.")
+    else:
+        raise AnswerError(f"Answer with an option id ({listing}), e.g. '{known[0]}'; got {value!r}.")
+    by_upper = {k.upper(): k for k in known}
+    ids = []
+    for item in items:
+        if not isinstance(item, str) or item.strip().upper() not in by_upper:
+            raise AnswerError(f"There is no option {item!r}; the options are {listing}.")
+        ids.append(by_upper[item.strip().upper()])
+    if not ids:
+        raise AnswerError(f"Pick at least one option ({listing}).")
+    return sorted(set(ids), key=known.index)
+
+
+def parse_number(value: Any) -> float:
+    """A finite number from a learner's answer (a number or numeric text), or AnswerError."""
+    if isinstance(value, bool):
+        raise AnswerError(f"Answer with a number, not {value}.")
+    if isinstance(value, str):
+        try:
+            number = float(value.strip().replace(",", "."))
+        except ValueError:
+            raise AnswerError(f"Answer with a number such as 0.25; {value.strip()!r} is not a number.") from None
+    elif isinstance(value, (int, float)) or type(value).__name__.startswith(("float", "int")):
+        number = float(value)
+    else:
+        raise AnswerError(f"Answer with a number such as 0.25, not {type(value).__name__}.")
+    if not math.isfinite(number):
+        raise AnswerError(f"Answer with a finite number; {value!r} is not one.")
+    return number
+
+
+# --------------------------------------------------------------------------- released keys
+
+
+class Lock(BaseModel):
+    """A salted hash of one correct answer, and the explanation sealed with that answer."""
+
+    model_config = ConfigDict(extra="forbid")
+    hash: str = Field(pattern=r"^sha256:[0-9a-f]{64}$")
+    sealed: str | None = None
+
+
+def _digest(salt: str, question: str, purpose: str, canonical: str) -> bytes:
+    return hashlib.sha256(f"{salt}\x1f{question}\x1f{purpose}\x1f{canonical}".encode()).digest()
+
+
+def make_lock(salt: str, question: str, canonical: str, explanation: str | None = None) -> Lock:
+    """Hash ``canonical`` (a normalised answer) and seal ``explanation`` with it."""
+    sealed = None
+    if explanation:
+        plain = explanation.encode()
+        pad = hashlib.shake_256(_digest(salt, question, "seal", canonical)).digest(len(plain))
+        sealed = base64.b64encode(bytes(a ^ b for a, b in zip(plain, pad))).decode()
+    return Lock(hash="sha256:" + _digest(salt, question, "check", canonical).hex(), sealed=sealed)
+
+
+def _open_lock(lock: Lock, salt: str, question: str, canonical: str) -> str | None:
+    """The sealed explanation ("" if none) when ``canonical`` is the locked answer, else None."""
+    if lock.hash != "sha256:" + _digest(salt, question, "check", canonical).hex():
+        return None
+    if lock.sealed is None:
+        return ""
+    data = base64.b64decode(lock.sealed)
+    pad = hashlib.shake_256(_digest(salt, question, "seal", canonical)).digest(len(data))
+    return bytes(a ^ b for a, b in zip(data, pad)).decode()
+
+
+# --------------------------------------------------------------------------- questions
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+
+
+class Option(_Strict):
+    id: str = Field(min_length=1)
+    text: str = Field(min_length=1)
+    explanation: str = Field(min_length=1)
+
+
+class _Question(_Strict):
+    id: str = Field(min_length=1, pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    prompt: str = Field(min_length=1)
+    points: float = Field(default=1.0, gt=0)
+    concepts: list[str] = Field(default_factory=list)
+    hints: list[str] = Field(default_factory=list)
+    # Set by the loader for released banks: the salt their hashes were made with.
+    _salt: str | None = PrivateAttr(default=None)
+
+    @property
+    def released(self) -> bool:
+        return self._salt is not None
+
+    def _score(self, correct: bool, feedback: str) -> Score:
+        return Score(correct, self.points if correct else 0.0, self.points, feedback)
+
+    def _match_lock(self, candidates: Iterable[str]) -> str | None:
+        """For a released question: the sealed explanation of the first candidate that opens a lock."""
+        for canonical in candidates:
+            for lock in self.key:  # type: ignore[attr-defined]
+                opened = _open_lock(lock, self._salt or "", self.id, canonical)
+                if opened is not None:
+                    return opened
+        return None
+
+
+class _Choice(_Question):
+    options: list[Option] = Field(min_length=2)
+    key: list[Lock] | None = None
+
+    @property
+    def option_ids(self) -> list[str]:
+        return [o.id for o in self.options]
+
+    def _explain(self, chosen: Sequence[str]) -> str:
+        by_id = {o.id: o for o in self.options}
+        return "\n\n".join(f"**{i}.** {by_id[i].explanation}" for i in chosen)
+
+
+class SingleChoice(_Choice):
+    type: Literal["single_choice"]
+    correct: str | None = None
+
+    def parse(self, answer: Any) -> str:
+        """The option id the learner chose (AnswerError if there is no such option)."""
+        return _option_ids(answer, many=False, known=self.option_ids)[0]
+
+    def score(self, answer: Any) -> Score:
+        chosen = self.parse(answer)
+        right = self._match_lock([chosen]) is not None if self.released else chosen == self.correct
+        return self._score(right, self._explain([chosen]))
+
+
+class MultipleChoice(_Choice):
+    type: Literal["multiple_choice"]
+    correct: list[str] | None = None
+
+    def parse(self, answer: Any) -> list[str]:
+        """The option ids the learner chose, in option order."""
+        return _option_ids(answer, many=True, known=self.option_ids)
+
+    def score(self, answer: Any) -> Score:
+        chosen = self.parse(answer)
+        if self.released:
+            right = self._match_lock([",".join(chosen)]) is not None
+        else:
+            right = set(chosen) == set(self.correct or [])
+        feedback = self._explain(chosen)
+        if not right:
+            feedback += "\n\nNot the right set of options yet: every correct option, and only those."
+        return self._score(right, feedback)
+
+
+class Numeric(_Question):
+    type: Literal["numeric"]
+    answer: float | None = None
+    tolerance: float = Field(ge=0)
+    tolerance_mode: Literal["absolute", "relative"] = "absolute"
+    explanation: str | None = None
+    key: list[Lock] | None = None
+
+    def parse(self, answer: Any) -> float:
+        return parse_number(answer)
+
+    def grid_index(self, value: float) -> int | str:
+        """Where ``value`` falls on the tolerance grid; released banks hash the answer's index."""
+        if self.tolerance == 0:
+            return repr(float(value))
+        if self.tolerance_mode == "absolute":
+            return round(value / (self.tolerance / GRID_STEPS))
+        if value == 0:
+            return "zero"
+        step = math.log1p(self.tolerance) / GRID_STEPS
+        return f"{'-' if value < 0 else '+'}{round(math.log(abs(value)) / step)}"
+
+    def _neighbours(self, value: float) -> list[str]:
+        index = self.grid_index(value)
+        if isinstance(index, int):
+            return [str(index + d) for d in range(-GRID_STEPS, GRID_STEPS + 1)]
+        if index in ("zero",) or self.tolerance == 0:
+            return [str(index)]
+        sign, k = index[0], int(index[1:])
+        return [f"{sign}{k + d}" for d in range(-GRID_STEPS, GRID_STEPS + 1)]
+
+    def score(self, answer: Any) -> Score:
+        value = self.parse(answer)
+        if self.released:
+            explanation = self._match_lock(self._neighbours(value))
+            right = explanation is not None
+            return self._score(right, explanation or "Not within the tolerance yet; try the hints.")
+        assert self.answer is not None
+        allowed = self.tolerance * (abs(self.answer) if self.tolerance_mode == "relative" else 1.0)
+        # A relative epsilon keeps 0.1 + 0.2 style rounding from rejecting an edge answer.
+        right = abs(value - self.answer) <= allowed * (1 + 1e-9) + 1e-12
+        return self._score(right, self.explanation or "")
+
+
+class Text(_Question):
+    type: Literal["text"]
+    accepted: list[str] | None = None
+    fuzzy: float | None = Field(default=None, ge=0, le=1)
+    explanation: str | None = None
+    key: list[Lock] | None = None
+
+    def parse(self, answer: Any) -> str:
+        if not isinstance(answer, str):
+            raise AnswerError(f"Answer with text (a str), not {type(answer).__name__}.")
+        if not normalize_text(answer):
+            raise AnswerError("The answer is empty; type a word or a short phrase.")
+        return answer
+
+    def score(self, answer: Any) -> Score:
+        given = normalize_text(self.parse(answer))
+        if self.released:
+            # Hashes allow exact matches (after normalisation) only; fuzzy matching needs the text.
+            explanation = self._match_lock([given])
+            return self._score(explanation is not None, explanation or "Not an accepted answer; try the hints.")
+        accepted = [normalize_text(a) for a in self.accepted or []]
+        right = given in accepted
+        if not right and self.fuzzy is not None:
+            best = max(difflib.SequenceMatcher(None, given, a).ratio() for a in accepted)
+            right = best >= self.fuzzy
+        return self._score(right, self.explanation or "")
+
+
+class Check(_Strict):
+    name: str = Field(min_length=1)
+    code: str = Field(min_length=1)
+    hidden: bool = False
+
+
+class Code(_Question):
+    type: Literal["code"]
+    entry: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
+    setup: str = ""
+    starter: str = ""
+    checks: list[Check] = Field(default_factory=list)
+    explanation: str | None = None
+
+    def run(self, source: str, limits: Any = None) -> tuple[Any, Score]:
+        """Run the checks on the learner's ``source`` in the sandbox: ``(CheckOutcome, Score)``."""
+        from quizkit.sandbox import Limits, run_checks
+
+        outcome = run_checks(
+            source,
+            self.entry,
+            [(c.name, c.code) for c in self.checks],
+            setup=self.setup,
+            limits=limits if limits is not None else Limits(),
+        )
+        return outcome, self.score_outcome(outcome)
+
+    def score_outcome(self, outcome: Any) -> Score:
+        """Turn a sandbox ``CheckOutcome`` into a Score with learner-facing feedback."""
+        detail = (outcome.message or "").strip()
+        if outcome.status == "passed":
+            feedback = f"All {len(self.checks)} checks passed."
+            if self.explanation:
+                feedback += "\n\n" + self.explanation
+            return self._score(True, feedback)
+        headline = {
+            "failed": f"Check '{outcome.failed_check}' failed",
+            "error": "Your code raised an error",
+            "timeout": "Your code took too long",
+            "crashed": "Your code crashed the checker",
+        }.get(outcome.status, f"Checks ended with status {outcome.status!r}")
+        return self._score(False, f"{headline}: {detail}" if detail else headline + ".")
+
+
+Question = Annotated[Union[SingleChoice, MultipleChoice, Numeric, Text, Code], Field(discriminator="type")]
+_QUESTION = TypeAdapter(Question)
+QUESTION_TYPES = ("single_choice", "multiple_choice", "numeric", "text", "code")
+
+
+class Release(_Strict):
+    """Present in banks written by ``quizkit release``."""
+
+    salt: str = Field(min_length=16)
+    source_hash: str = Field(pattern=r"^sha256:[0-9a-f]{64}$")
+    quizkit: str
+
+
+class _Header(_Strict):
+    id: str = Field(min_length=1)
+    title: str = Field(min_length=1)
+    objectives: list[str] = Field(min_length=1)
+    feedback: Literal["instant", "none"] = "instant"
+    release: Release | None = None
+    questions: list[dict[str, Any]] = Field(min_length=1)
+
+
+class Bank(BaseModel):
+    """A validated lesson bank; ``questions`` maps question id -> question, in bank order."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+    id: str
+    title: str
+    objectives: list[str]
+    feedback: Literal["instant", "none"] = "instant"
+    release: Release | None = None
+    questions: dict[str, Question]
+    path: Path | None = Field(default=None, exclude=True)
+
+    @property
+    def hash(self) -> str:
+        """``sha256:<hex>`` of the canonical JSON of this validated bank."""
+        canonical = json.dumps(self.model_dump(mode="json", exclude_none=True), sort_keys=True, separators=(",", ":"))
+        return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
+
+    @property
+    def key_hash(self) -> str:
+        """The hash of the bank holding the answer key: a released copy names its source."""
+        return self.release.source_hash if self.release else self.hash
+
+    def question(self, question_id: str) -> Question:
+        """The question with this id; ValueError naming the lesson's ids otherwise."""
+        try:
+            return self.questions[question_id]
+        except KeyError:
+            known = ", ".join(self.questions)
+            raise ValueError(f"lesson '{self.id}' has no question {question_id!r}; its questions are: {known}") from None
+
+
+class Course(_Strict):
+    title: str | None = None
+    lessons: list[str] = Field(min_length=1)
+    concepts: list[dict[str, str]] = Field(min_length=1)
+
+    @property
+    def concept_ids(self) -> set[str]:
+        return {c.get("id", "") for c in self.concepts}
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def _field_path(loc: Sequence[Any]) -> str:
+    return ".".join(str(part) for part in loc)
+
+
+def _pydantic_problems(file: str, error: ValidationError, question: str | None, skip: int = 0) -> list[Problem]:
+    problems = []
+    for item in error.errors():
+        # Drop the union tag pydantic inserts ("single_choice") from the location.
+        loc = [p for p in item["loc"][skip:] if p not in QUESTION_TYPES]
+        message = item["msg"]
+        if item["type"] == "union_tag_invalid":
+            message = f"unknown type {item['input'].get('type')!r}; use one of {', '.join(QUESTION_TYPES)}"
+            loc = ["type"]
+        elif item["type"] == "union_tag_not_found":
+            message = f"missing; use one of {', '.join(QUESTION_TYPES)}"
+            loc = ["type"]
+        elif item["type"] == "extra_forbidden":
+            message = "unknown field"
+        problems.append(Problem(file, message, question, _field_path(loc)))
+    return problems
+
+
+def _read_yaml(path: Path, shown: str) -> tuple[Any, list[Problem]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as e:
+        return None, [Problem(shown, f"cannot read: {e.strerror or e}")]
+    try:
+        return yaml.safe_load(text), []
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        reason = getattr(e, "problem", None) or str(e)
+        return None, [Problem(shown, f"{where}invalid YAML: {reason}")]
+
+
+def _compile_problems(file: str, q: Code) -> list[Problem]:
+    problems = []
+    snippets = [("setup", q.setup)] + [(f"checks.{i}.code", c.code) for i, c in enumerate(q.checks)]
+    for field, code in snippets:
+        try:
+            compile(code, f"{q.id}:{field}", "exec")
+        except SyntaxError as e:
+            problems.append(Problem(file, f"does not compile: {e.msg} (line {e.lineno})", q.id, field))
+    return problems
+
+
+def _key_problems(file: str, q: Any, released: bool) -> list[Problem]:
+    """Plain banks need the answer key; released banks must hold hashes instead."""
+    plain_field = {"single_choice": "correct", "multiple_choice": "correct", "numeric": "answer", "text": "accepted"}.get(q.type)
+    if plain_field is None:
+        if q.type == "code" and not q.checks and not released:
+            return [Problem(file, "a code question needs at least one check", q.id, "checks")]
+        return []
+    has_plain = getattr(q, plain_field) is not None
+    if released:
+        problems = []
+        if has_plain:
+            problems.append(Problem(file, "a released bank must not hold the answer key in plain text", q.id, plain_field))
+        if not q.key:
+            problems.append(Problem(file, "missing (released banks hold hashed answers)", q.id, "key"))
+        return problems
+    if q.key is not None:
+        return [Problem(file, "hashed keys belong only in released banks (those with a 'release' block)", q.id, "key")]
+    if not has_plain:
+        return [Problem(file, "missing (the correct answer)", q.id, plain_field)]
+    return []
+
+
+def _semantic_problems(file: str, q: Any, concepts: set[str] | None, released: bool) -> list[Problem]:
+    problems = _key_problems(file, q, released)
+    if concepts is not None:
+        for concept in q.concepts:
+            if concept not in concepts:
+                problems.append(Problem(file, f"unknown concept {concept!r} (not in {COURSE_FILE})", q.id, "concepts"))
+    if q.type in ("single_choice", "multiple_choice"):
+        ids = q.option_ids
+        listing = ", ".join(ids)
+        for dup in sorted({i for i in ids if ids.count(i) > 1}):
+            problems.append(Problem(file, f"option id {dup!r} is used twice", q.id, "options"))
+        correct = [q.correct] if isinstance(q.correct, str) else (q.correct or [])
+        for c in correct:
+            if c not in ids:
+                problems.append(Problem(file, f"correct option {c!r} is not among {listing}", q.id, "correct"))
+        if q.type == "multiple_choice" and q.correct is not None and not q.correct:
+            problems.append(Problem(file, "name at least one correct option", q.id, "correct"))
+    if q.type in ("numeric", "text") and not q.explanation:
+        problems.append(Problem(file, "missing (explain the working)", q.id, "explanation"))
+    if q.type == "text" and q.accepted is not None and not [a for a in q.accepted if normalize_text(a)]:
+        problems.append(Problem(file, "list at least one non-empty accepted answer", q.id, "accepted"))
+    if q.type == "code":
+        problems.extend(_compile_problems(file, q))
+    return problems
+
+
+def _course_for(path: Path) -> tuple[Course | None, list[Problem]]:
+    course_path = path.parent / COURSE_FILE
+    if not course_path.is_file():
+        return None, []
+    return load_course(course_path)
+
+
+def load_course(path: str | Path) -> tuple[Course | None, list[Problem]]:
+    """Read course.yaml: ``(Course, [])`` or ``(None, problems)``."""
+    path = Path(path)
+    raw, problems = _read_yaml(path, str(path))
+    if problems:
+        return None, problems
+    try:
+        return Course.model_validate(raw), []
+    except ValidationError as e:
+        return None, _pydantic_problems(str(path), e, None)
+
+
+def validate_bank(path: str | Path, course: Course | None = None) -> tuple[Bank | None, list[Problem]]:
+    """Validate one bank file: ``(Bank, [])`` or ``(None, every problem found)``.
+
+    ``course`` defaults to the course.yaml next to the bank, if there is one; concepts are
+    checked against it.
+    """
+    path = Path(path)
+    shown = str(path)
+    problems: list[Problem] = []
+    if course is None:
+        course, problems = _course_for(path)
+    raw, yaml_problems = _read_yaml(path, shown)
+    if yaml_problems:
+        return None, problems + yaml_problems
+    if not isinstance(raw, dict):
+        return None, problems + [Problem(shown, "a bank is a mapping with id, title, objectives and questions")]
+    header_raw = dict(raw)
+    raw_questions = header_raw.get("questions")
+    if isinstance(raw_questions, list):
+        # Questions are validated one by one below so that each problem names its question.
+        header_raw["questions"] = [{} for _ in raw_questions]
+    try:
+        header = _Header.model_validate(header_raw)
+    except ValidationError as e:
+        header = None
+        problems += _pydantic_problems(shown, e, None)
+    if header is not None and header.id != path.stem:
+        problems.append(Problem(shown, f"{header.id!r} must equal the file name stem {path.stem!r}", None, "id"))
+    released = isinstance(raw.get("release"), dict)
+    concept_ids = course.concept_ids if course else None
+    questions: dict[str, Any] = {}
+    for n, item in enumerate(raw_questions if isinstance(raw_questions, list) else []):
+        label = str(item.get("id")) if isinstance(item, dict) and item.get("id") else f"#{n + 1}"
+        if not isinstance(item, dict):
+            problems.append(Problem(shown, "each question is a mapping", label))
+            continue
+        try:
+            q = _QUESTION.validate_python(item)
+        except ValidationError as e:
+            problems += _pydantic_problems(shown, e, label)
+            continue
+        if q.id in questions:
+            problems.append(Problem(shown, "duplicate question id", q.id, "id"))
+            continue
+        problems += _semantic_problems(shown, q, concept_ids, released)
+        questions[q.id] = q
+    if problems or header is None:
+        return None, problems
+    bank = Bank(
+        id=header.id,
+        title=header.title,
+        objectives=header.objectives,
+        feedback=header.feedback,
+        release=header.release,
+        questions=questions,
+        path=path,
+    )
+    if bank.release is not None:
+        for q in bank.questions.values():
+            q._salt = bank.release.salt
+    return bank, []
+
+
+def find_bank(lesson: str | Path) -> Path:
+    """Resolve a lesson id or path to a bank file.
+
+    An existing path (or anything ending in .yaml/.yml) is used as is; otherwise
+    ``lessons/<id>.yaml`` is looked for from the current directory upwards, then in the copy
+    packaged with quizkit (``quizkit/_lessons``).
+    """
+    path = Path(lesson)
+    if path.suffix in (".yaml", ".yml") or path.exists():
+        if not path.is_file():
+            raise FileNotFoundError(f"question bank {str(path)!r} does not exist")
+        return path
+    name = f"{lesson}.yaml"
+    for folder in [Path.cwd(), *Path.cwd().parents]:
+        candidate = folder / LESSONS_DIR / name
+        if candidate.is_file():
+            return candidate
+    packaged = Path(__file__).parent / "_lessons" / name
+    if packaged.is_file():
+        return packaged
+    raise FileNotFoundError(
+        f"no question bank for lesson {str(lesson)!r}: looked for {LESSONS_DIR}/{name} from "
+        f"{Path.cwd()} upwards and in quizkit/_lessons; pass a path to a .yaml file instead"
+    )
+
+
+def load_bank(path_or_lesson_id: str | Path) -> Bank:
+    """Load and validate a bank by lesson id or path; BankError lists every problem.
+
+    >>> load_bank("00-start-here").id
+    '00-start-here'
+    """
+    bank, problems = validate_bank(find_bank(path_or_lesson_id))
+    if problems:
+        raise BankError(problems)
+    assert bank is not None
+    return bank
+
+
+def check_lessons(paths: Sequence[str | Path]) -> tuple[list[Bank], list[Problem]]:
+    """Validate folders of banks (with their course.yaml) and single bank files."""
+    banks: list[Bank] = []
+    problems: list[Problem] = []
+    for target in map(Path, paths):
+        if target.is_dir():
+            course_path = target / COURSE_FILE
+            course = None
+            if course_path.is_file():
+                course, found = load_course(course_path)
+                problems += found
+            else:
+                problems.append(Problem(str(course_path), "missing: list the lessons and concepts here"))
+            files = sorted(p for p in target.glob("*.yaml") if p.name != COURSE_FILE)
+            for file in files:
+                bank, found = validate_bank(file, course)
+                problems += found
+                banks += [bank] if bank else []
+            if course is not None:
+                stems = {f.stem for f in files}
+                for lesson in course.lessons:
+                    if lesson not in stems:
+                        problems.append(Problem(str(course_path), f"lesson {lesson!r} has no bank {lesson}.yaml", None, "lessons"))
+                for stem in sorted(stems - set(course.lessons)):
+                    problems.append(Problem(str(course_path), f"bank {stem}.yaml is not listed", None, "lessons"))
+        elif target.is_file():
+            bank, found = validate_bank(target)
+            problems += found
+            banks += [bank] if bank else []
+        else:
+            problems.append(Problem(str(target), "no such file or folder"))
+    return banks, problems
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="*", default=[LESSONS_DIR], metavar="PATH",
+                        help="bank files or folders of banks (default: lessons/)")
+
+
+def run_cli(args: argparse.Namespace) -> int:
+    banks, problems = check_lessons(args.paths)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem(s) found.")
+        return 1
+    n_questions = sum(len(b.questions) for b in banks)
+    print(f"OK: {len(banks)} bank(s), {n_questions} question(s) in {', '.join(map(str, args.paths))}.")
+    return 0
