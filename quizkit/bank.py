@@ -106,7 +106,7 @@ def _option_ids(value: Any, *, many: bool, known: Sequence[str]) -> list[str]:
     """Turn a learner's choice into known option ids, or raise AnswerError saying why not."""
     listing = ", ".join(known)
     if isinstance(value, str):
-        items = [v for v in re.split(r"[\s,;]+", value.strip()) if v] if many else [value.strip()]
+        items = [v for v in re.split(r"[\s,;]+", value.strip()) if v] if many else [value.strip()] * bool(value.strip())
     elif many and isinstance(value, (list, tuple, set, frozenset)):
         items = list(value)
     elif isinstance(value, (list, tuple, set, frozenset)):
@@ -120,7 +120,7 @@ def _option_ids(value: Any, *, many: bool, known: Sequence[str]) -> list[str]:
             raise AnswerError(f"There is no option {item!r}; the options are {listing}.")
         ids.append(by_upper[item.strip().upper()])
     if not ids:
-        raise AnswerError(f"Pick at least one option ({listing}).")
+        raise AnswerError(f"Pick {'at least' if many else 'exactly'} one option ({listing}) first.")
     return sorted(set(ids), key=known.index)
 
 

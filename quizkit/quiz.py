@@ -1,0 +1,318 @@
+"""Quiz cells: ask a bank's questions with core ipywidgets, score them, save the answers.
+
+Every submitted answer (Submit button, :meth:`Quiz.answer` or :meth:`Quiz.check`) becomes an
+answer record in the notebook itself (see :mod:`quizkit.records`): ``ask`` leaves a display in
+its cell that each submit updates, so the saved ``.ipynb`` holds the latest answer.
+
+>>> quiz = Quiz("00-start-here")                      # doctest: +SKIP
+>>> quiz.ask("what-is-fine-tuning")                   # doctest: +SKIP
+>>> quiz.answer("what-is-fine-tuning", "B")           # doctest: +SKIP
+>>> quiz.check("write-accuracy", accuracy)            # doctest: +SKIP
+>>> quiz.progress()                                   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import inspect
+import textwrap
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from quizkit.bank import FEEDBACK_MODES, AnswerError, Bank, Score, load_bank
+from quizkit.records import bundle, make_record
+
+
+@dataclass
+class QuestionState:
+    """What this Quiz has seen for one question in this kernel session."""
+
+    attempts: int = 0
+    answer: Any = None
+    correct: bool | None = None
+    points: float = 0.0
+    record: dict[str, Any] | None = None
+
+
+@dataclass
+class Submission:
+    """The outcome of one submit: learner-facing message, and the record (None if not counted)."""
+
+    message: str
+    record: dict[str, Any] | None = None
+    score: Score | None = field(default=None, repr=False)
+
+
+def _markdown(text: str, plain: str | None = None) -> dict[str, str]:
+    return {"text/markdown": text, "text/plain": plain if plain is not None else text}
+
+
+def _display(data: dict[str, Any], **kwargs: Any) -> Any:
+    from IPython.display import display
+
+    return display(data, raw=True, **kwargs)
+
+
+def source_of(obj: Any, entry: str) -> str:
+    """The learner's source code: a string as is, or the source of their function or class.
+
+    When the function has another name than ``entry``, an alias line is added so the checks
+    find it. AnswerError (a learner-facing message) when no source can be had.
+    """
+    if isinstance(obj, str):
+        if not obj.strip():
+            raise AnswerError("The code is empty; write your function first.")
+        return obj
+    name = getattr(obj, "__name__", None)
+    if not (inspect.isfunction(obj) or inspect.isclass(obj)) or name == "<lambda>":
+        raise AnswerError(
+            f"Pass your function `{entry}` itself (without calling it) or its source code as a "
+            f"string; got {type(obj).__name__}."
+        )
+    try:
+        source = textwrap.dedent(inspect.getsource(obj))
+    except (OSError, TypeError):
+        raise AnswerError(f"quizkit cannot find the source of `{name}`; pass its source code as a string.") from None
+    if name != entry:
+        source += f"\n{entry} = {name}\n"
+    return source
+
+
+class Quiz:
+    """The questions of one lesson, asked in notebook cells.
+
+    ``lesson`` is a lesson id (``lessons/<id>.yaml``) or a path to a bank (a released copy
+    works too). ``feedback`` is "instant" (right/wrong and explanations) or "none" (exam: the
+    answer is recorded, nothing is revealed); it defaults to the bank's ``feedback``.
+    ``student`` is stored in every record.
+    """
+
+    def __init__(self, lesson: str | Path, feedback: str | None = None, student: str | None = None):
+        self.bank: Bank = load_bank(lesson)
+        mode = self.bank.feedback if feedback is None else feedback
+        if mode not in FEEDBACK_MODES:
+            raise ValueError(f"feedback must be one of {', '.join(map(repr, FEEDBACK_MODES))}, not {feedback!r}")
+        if student is not None and not isinstance(student, str):
+            raise TypeError(f"student must be a str, not {type(student).__name__}")
+        self.feedback = mode
+        self.student = student
+        self._states: dict[str, QuestionState] = {}
+        self._handles: dict[str, Any] = {}
+        self._views: dict[str, _QuestionView] = {}
+
+    def __repr__(self) -> str:
+        return f"Quiz({self.bank.id!r}, feedback={self.feedback!r}, {len(self.bank.questions)} questions)"
+
+    # ------------------------------------------------------------------ public API
+
+    def state(self, question_id: str) -> QuestionState:
+        """Attempts and latest answer for a question (ValueError for an unknown id)."""
+        self.bank.question(question_id)
+        return self._states.setdefault(question_id, QuestionState())
+
+    def submit(self, question_id: str, value: Any) -> Submission:
+        """Score and record an answer without displaying anything (used by the widget and code paths)."""
+        q = self.bank.question(question_id)
+        try:
+            if q.type == "code":
+                stored = source_of(value, q.entry)
+                score = q.run(stored)[1] if self.feedback == "instant" and q.checks else None
+            else:
+                stored = q.parse(value)
+                score = q.score(stored)
+        except AnswerError as e:
+            return Submission(f"⚠️ {e} _(Not counted as an attempt.)_")
+        st = self.state(question_id)
+        st.attempts += 1
+        st.answer = stored
+        st.correct = score.correct if score else None
+        st.points = score.points if score else 0.0
+        st.record = make_record(
+            lesson=self.bank.id,
+            question=q.id,
+            type=q.type,
+            answer=stored,
+            attempts=st.attempts,
+            bank_hash=self.bank.key_hash,
+            student=self.student,
+            correct=st.correct if self.feedback == "instant" else None,
+        )
+        return Submission(self._message(q, score, st.attempts), st.record, score)
+
+    def ask(self, question_id: str) -> None:
+        """Show a question: Markdown prompt, input widget, Submit, Hint, feedback, attempts.
+
+        Where widgets cannot render, the widget's text fallback tells the learner to answer
+        with :meth:`answer` / :meth:`check`.
+        """
+        q = self.bank.question(question_id)
+        points = f"{q.points:g} point{'s' if q.points != 1 else ''}"
+        _display(_markdown(f"**Question `{q.id}`** · {points}\n\n{q.prompt}", f"Question {q.id} ({points})\n\n{q.prompt}"))
+        view = _QuestionView(self, q)
+        self._views[q.id] = view
+        data = view.box._repr_mimebundle_()
+        data["text/plain"] = self._text_fallback(q)
+        _display(data)
+        st = self.state(q.id)
+        placeholder = bundle(st.record) if st.record else {"text/plain": f"quizkit: no answer recorded yet for {self.bank.id}/{q.id}"}
+        handle = _display(placeholder, display_id=True)
+        if handle is not None:  # None outside IPython: there is no cell to update
+            self._handles[q.id] = handle
+
+    def answer(self, question_id: str, value: Any) -> None:
+        """Answer in code: option id(s) (``"B"``, ``["A", "C"]``), a number, or text."""
+        self._submit_in_cell(question_id, value)
+
+    def check(self, question_id: str, obj_or_source: Any) -> None:
+        """Run a code question's checks on the learner's function (or source string) in a sandbox."""
+        q = self.bank.question(question_id)
+        if q.type != "code":
+            raise ValueError(f"question {question_id!r} is a {q.type} question; answer it with quiz.answer({question_id!r}, ...)")
+        self._submit_in_cell(question_id, obj_or_source)
+
+    def progress(self) -> None:
+        """Show a table of the questions: answered or not, attempts and (instant mode) points."""
+        _display(_markdown(*self._progress_tables()))
+
+    # ------------------------------------------------------------------ internals
+
+    def _submit_in_cell(self, question_id: str, value: Any) -> None:
+        result = self.submit(question_id, value)
+        _display(_markdown(result.message))
+        if result.record is not None:
+            data = bundle(result.record)
+            _display(data)
+            # Keep the asking cell's record (and its widget) in step with the code path.
+            if question_id in self._handles:
+                self._handles[question_id].update(data, raw=True)
+            if question_id in self._views:
+                self._views[question_id].show(result)
+
+    def _message(self, q: Any, score: Score | None, attempts: int) -> str:
+        attempt = f"_Attempt {attempts}._"
+        if self.feedback == "none":
+            return f"Answer recorded. {attempt}"
+        if score is None:
+            return f"Answer recorded; your instructor runs the checks for this question. {attempt}"
+        verdict = f"✅ **Correct** (+{score.points:g})" if score.correct else "❌ **Not quite.**"
+        return f"{verdict} {attempt}\n\n{score.feedback}".rstrip()
+
+    def _variable_name(self) -> str:
+        """The learner's name for this Quiz object, so the fallback text can be pasted as is."""
+        try:
+            from IPython import get_ipython
+
+            ns = get_ipython().user_ns  # type: ignore[union-attr]
+            return next(name for name, value in ns.items() if value is self and not name.startswith("_"))
+        except (AttributeError, StopIteration):
+            return "quiz"
+
+    def _text_fallback(self, q: Any) -> str:
+        name = self._variable_name()
+        lines = ["(Interactive widgets are not shown here. Answer in code instead:)"]
+        if q.type in ("single_choice", "multiple_choice"):
+            lines[:0] = [f"  {o.id}. {o.text}" for o in q.options]
+            example = repr(q.options[0].id) if q.type == "single_choice" else repr([o.id for o in q.options[:2]])
+            lines.append(f"  {name}.answer({q.id!r}, {example})")
+        elif q.type == "numeric":
+            lines.append(f"  {name}.answer({q.id!r}, 0.25)   # your number")
+        elif q.type == "text":
+            lines.append(f"  {name}.answer({q.id!r}, 'your answer')")
+        else:
+            lines.append(f"  {name}.check({q.id!r}, {q.entry})   # after defining {q.entry}")
+        return "\n".join(lines)
+
+    def _progress_tables(self) -> tuple[str, str]:
+        exam = self.feedback == "none"
+        head = ["question", "type", "answered", "attempts"] + ([] if exam else ["correct", "points"])
+        rows, earned, total = [], 0.0, 0.0
+        for q in self.bank.questions.values():
+            st = self._states.get(q.id, QuestionState())
+            total += q.points
+            earned += st.points
+            row = [q.id, q.type, "yes" if st.attempts else "no", str(st.attempts)]
+            if not exam:
+                verdict = {True: "yes", False: "no", None: "-"}[st.correct] if st.attempts else "-"
+                row += [verdict, f"{st.points:g} / {q.points:g}"]
+            rows.append(row)
+        answered = sum(1 for q in self.bank.questions if self._states.get(q, QuestionState()).attempts)
+        summary = f"{answered} of {len(rows)} questions answered"
+        if not exam:
+            summary += f"; {earned:g} of {total:g} points so far"
+        md = "\n".join(
+            [f"**{self.bank.title}** ({self.bank.id}): {summary}.", "", "| " + " | ".join(head) + " |",
+             "|" + "---|" * len(head)] + ["| " + " | ".join(r) + " |" for r in rows]
+        )
+        plain = "\n".join([f"{self.bank.id}: {summary}."] + ["  " + "  ".join(r) for r in rows])
+        return md, plain
+
+
+class _QuestionView:
+    """The widgets of one asked question (core ipywidgets only)."""
+
+    def __init__(self, quiz: Quiz, question: Any):
+        import ipywidgets as w
+
+        self.quiz, self.question = quiz, question
+        q = question
+        wide = w.Layout(width="100%")
+        if q.type == "single_choice":
+            self.input: Any = w.RadioButtons(options=[(f"{o.id}. {o.text}", o.id) for o in q.options], value=None, layout=wide)
+        elif q.type == "multiple_choice":
+            self.input = w.VBox([w.Checkbox(value=False, description=f"{o.id}. {o.text}", indent=False, layout=wide) for o in q.options])
+        elif q.type == "code":
+            rows = max(6, q.starter.count("\n") + 3)
+            self.input = w.Textarea(value=q.starter, rows=rows, layout=wide, placeholder=f"def {q.entry}(...):")
+        else:
+            hint = "a number, e.g. 0.25" if q.type == "numeric" else "your answer"
+            self.input = w.Text(value="", placeholder=hint, layout=w.Layout(width="40%"))
+        self.submit_button = w.Button(description="Submit", button_style="primary", icon="check")
+        self.hint_button = w.Button(description=self._hint_label(0), disabled=not q.hints, icon="lightbulb-o")
+        self.attempts = w.Label(value=self._attempt_label())
+        self.hints = w.Output()
+        self.feedback = w.Output()
+        self.shown_hints = 0
+        self.submit_button.on_click(lambda _: self.on_submit())
+        self.hint_button.on_click(lambda _: self.on_hint())
+        buttons = w.HBox([self.submit_button, self.hint_button, self.attempts])
+        self.box = w.VBox([self.input, buttons, self.hints, self.feedback])
+
+    def _hint_label(self, shown: int) -> str:
+        return f"Hint ({shown}/{len(self.question.hints)})"
+
+    def _attempt_label(self) -> str:
+        n = self.quiz.state(self.question.id).attempts
+        return f"Attempts: {n}"
+
+    def value(self) -> Any:
+        if self.question.type == "multiple_choice":
+            return [o.id for o, box in zip(self.question.options, self.input.children) if box.value]
+        if self.question.type == "single_choice" and self.input.value is None:
+            return ""
+        return self.input.value
+
+    @staticmethod
+    def _set(output: Any, markdown: str) -> None:
+        # Set the Output's state directly: it reaches the front-end and works without a kernel.
+        output.outputs = ({"output_type": "display_data", "data": _markdown(markdown), "metadata": {}},)
+
+    def on_submit(self) -> None:
+        if self.question.type == "code":
+            self._set(self.feedback, "Running the checks…")
+        result = self.quiz.submit(self.question.id, self.value())
+        self.show(result)
+        if result.record is not None and self.question.id in self.quiz._handles:
+            self.quiz._handles[self.question.id].update(bundle(result.record), raw=True)
+
+    def show(self, result: Submission) -> None:
+        self._set(self.feedback, result.message)
+        self.attempts.value = self._attempt_label()
+
+    def on_hint(self) -> None:
+        hints = self.question.hints
+        if self.shown_hints < len(hints):
+            self.shown_hints += 1
+            text = "\n\n".join(f"💡 **Hint {i + 1}.** {h}" for i, h in enumerate(hints[: self.shown_hints]))
+            self._set(self.hints, text)
+        self.hint_button.description = self._hint_label(self.shown_hints)
+        self.hint_button.disabled = self.shown_hints >= len(hints)
