@@ -533,7 +533,7 @@ def _semantic_problems(file: str, q: Any, concepts: set[str] | None, released: b
                 problems.append(Problem(file, f"correct option {c!r} is not among {listing}", q.id, "correct"))
         if q.type == "multiple_choice" and q.correct is not None and not q.correct:
             problems.append(Problem(file, "name at least one correct option", q.id, "correct"))
-    if q.type in ("numeric", "text") and not q.explanation:
+    if q.type in ("numeric", "text") and not q.explanation and not released:  # released: sealed in key
         problems.append(Problem(file, "missing (explain the working)", q.id, "explanation"))
     if q.type == "text" and q.accepted is not None and not [a for a in q.accepted if normalize_text(a)]:
         problems.append(Problem(file, "list at least one non-empty accepted answer", q.id, "accepted"))
