@@ -465,6 +465,8 @@ def _pydantic_problems(file: str, error: ValidationError, question: str | None, 
             loc = ["type"]
         elif item["type"] == "extra_forbidden":
             message = "unknown field"
+        elif item["type"] == "missing":
+            message = "missing (required)"
         problems.append(Problem(file, message, question, _field_path(loc)))
     return problems
 
@@ -509,11 +511,12 @@ def _key_problems(file: str, q: Any, released: bool) -> list[Problem]:
         if not q.key:
             problems.append(Problem(file, "missing (released banks hold hashed answers)", q.id, "key"))
         return problems
+    problems = []
     if q.key is not None:
-        return [Problem(file, "hashed keys belong only in released banks (those with a 'release' block)", q.id, "key")]
+        problems.append(Problem(file, "hashed keys belong only in released banks (those with a 'release' block)", q.id, "key"))
     if not has_plain:
-        return [Problem(file, "missing (the correct answer)", q.id, plain_field)]
-    return []
+        problems.append(Problem(file, "missing (the correct answer)", q.id, plain_field))
+    return problems
 
 
 def _semantic_problems(file: str, q: Any, concepts: set[str] | None, released: bool) -> list[Problem]:
