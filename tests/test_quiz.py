@@ -1,0 +1,190 @@
+"""Quiz cells: widgets driven in process, and real notebooks executed with nbclient."""
+
+import math
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from quizkit.bank import AnswerError, load_bank
+from quizkit.quiz import Quiz, source_of
+from quizkit.records import MIME_TYPE, bundle, iter_records, make_record, validate_record
+
+DEMO = Path(__file__).parent / "fixtures" / "quiz-demo.yaml"
+
+
+def _widgets(quiz, qid):
+    """(input, submit, hint, attempts label, hints output, feedback output) of an asked question."""
+    quiz.ask(qid)
+    box = quiz._views[qid].box
+    entry, buttons, hints, feedback = box.children
+    submit, hint, attempts = buttons.children
+    return entry, submit, hint, attempts, hints, feedback
+
+
+def _shown(output):
+    return "\n".join(o["data"]["text/markdown"] for o in output.outputs)
+
+
+def test_single_choice_widget_scores_explains_and_counts(capsys):
+    quiz = Quiz(DEMO)
+    radio, submit, _, attempts, _, feedback = _widgets(quiz, "pick-one")
+    assert "quiz.answer('pick-one', 'A')" in capsys.readouterr().out  # the text fallback
+    submit.click()  # nothing chosen yet
+    assert "Pick exactly one option" in _shown(feedback) and attempts.value == "Attempts: 0"
+    radio.value = "A"
+    submit.click()
+    assert "Not quite" in _shown(feedback) and "Alpha is the first letter" in _shown(feedback)
+    radio.value = "C"
+    submit.click()
+    assert "Correct" in _shown(feedback) and "Charlie is the third letter" in _shown(feedback)
+    assert attempts.value == "Attempts: 2"
+    state = quiz.state("pick-one")
+    assert (state.attempts, state.answer, state.correct, state.points) == (2, "C", True, 1.0)
+    validate_record(state.record)
+
+
+def test_multiple_choice_numeric_text_and_code_widgets(capsys):
+    quiz = Quiz(DEMO)
+    boxes, submit, *_ , feedback = _widgets(quiz, "pick-many")
+    boxes.children[0].value = boxes.children[2].value = True
+    submit.click()
+    assert quiz.state("pick-many").answer == ["A", "C"] and quiz.state("pick-many").points == 2
+    number, submit, *_, feedback = _widgets(quiz, "absolute-number")
+    number.value = "seven"
+    submit.click()
+    assert "'seven' is not a number" in _shown(feedback) and quiz.state("absolute-number").attempts == 0
+    number.value = "0.7315"
+    submit.click()
+    assert quiz.state("absolute-number").correct and "117 / 160" in _shown(feedback)
+    text, submit, *_, feedback = _widgets(quiz, "name-it")
+    text.value = "Zebra finch"
+    submit.click()
+    assert quiz.state("name-it").correct
+    code, *_ = _widgets(quiz, "write-double")
+    assert code.value.startswith("def double(x):")  # the starter
+
+
+def test_hints_are_revealed_one_by_one(capsys):
+    quiz = Quiz(DEMO)
+    _, _, hint, _, hints, _ = _widgets(quiz, "pick-one")
+    assert hint.description == "Hint (0/2)" and not hint.disabled
+    hint.click()
+    assert "It is not A." in _shown(hints) and "third letter" not in _shown(hints)
+    hint.click()
+    assert "third letter" in _shown(hints) and hint.disabled and hint.description == "Hint (2/2)"
+    _, _, no_hint, *_ = _widgets(quiz, "pick-many")
+    assert no_hint.disabled
+
+
+def test_exam_mode_records_without_revealing(capsys):
+    quiz = Quiz(DEMO, feedback="none", student="ada")
+    radio, submit, _, _, _, feedback = _widgets(quiz, "pick-one")
+    radio.value = "A"
+    submit.click()
+    shown = _shown(feedback)
+    assert "Answer recorded" in shown and "Not quite" not in shown and "Alpha" not in shown
+    record = quiz.state("pick-one").record
+    assert record["correct"] is None and record["student"] == "ada" and record["answer"] == "A"
+    capsys.readouterr()
+    quiz.progress()
+    out = capsys.readouterr().out
+    assert "1 of 7 questions answered" in out and "points" not in out
+
+
+def test_progress_counts_points_in_instant_mode(capsys):
+    quiz = Quiz(DEMO)
+    quiz.answer("pick-one", "C")
+    quiz.answer("pick-many", ["A"])
+    quiz.answer("absolute-number", math.nan)  # not an attempt
+    capsys.readouterr()
+    quiz.progress()
+    out = capsys.readouterr().out
+    assert "2 of 7 questions answered; 1 of 9 points so far" in out
+
+
+def test_bad_arguments_are_clear_errors():
+    with pytest.raises(ValueError, match="feedback must be one of 'instant', 'none', not 'loud'"):
+        Quiz(DEMO, feedback="loud")
+    quiz = Quiz(DEMO)
+    with pytest.raises(ValueError, match="has no question 'nope'; its questions are: pick-one, pick-many"):
+        quiz.ask("nope")
+    with pytest.raises(ValueError, match="has no question 'nope'"):
+        quiz.answer("nope", "A")
+    with pytest.raises(ValueError, match="is a single_choice question; answer it with quiz.answer"):
+        quiz.check("pick-one", "def f(): pass")
+
+
+def test_source_of_functions_and_strings():
+    def my_double(x):
+        return 2 * x
+
+    source = source_of(my_double, "double")
+    assert source.startswith("def my_double(x):") and source.rstrip().endswith("double = my_double")
+    assert source_of("def double(x): return x", "double") == "def double(x): return x"
+    with pytest.raises(AnswerError, match="without calling it"):
+        source_of(6, "double")
+    with pytest.raises(AnswerError, match="without calling it"):
+        source_of(lambda x: x, "double")
+    with pytest.raises(AnswerError, match="empty"):
+        source_of("  ", "double")
+
+
+def test_records_validate_and_reject_tampering():
+    good = make_record(lesson="l", question="q", type="numeric", answer=0.5, attempts=1, bank_hash="sha256:" + "a" * 64)
+    assert validate_record(good) == good
+    assert bundle(good)["text/plain"] == "quizkit answer: l/q = 0.5 (attempt 1)"
+    for field, value, message in [("attempts", 0, "attempts"), ("bank_hash", "md5:1", "bank_hash"),
+                                  ("time", "2026-01-01T00:00:00", "time"), ("type", "essay", "type"),
+                                  ("answer", {"a": 1}, "answer"), ("extra", 1, "extra")]:
+        with pytest.raises(ValueError, match=message):
+            validate_record({**good, field: value})
+    with pytest.raises(ValueError, match="lesson: Field required"):
+        validate_record({k: v for k, v in good.items() if k != "lesson"})
+
+
+def _execute(tmp_path, cells):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(c) for c in cells]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    NotebookClient(nb, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+    path = tmp_path / "answers.ipynb"
+    nbformat.write(nb, path)
+    return path, nbformat.read(path, as_version=4)
+
+
+def test_notebook_answers_are_saved_in_the_notebook(tmp_path):
+    path, nb = _execute(tmp_path, [
+        f"from quizkit import Quiz\nquiz = Quiz({str(DEMO)!r}, student='ada')",
+        'quiz.ask("pick-one")',
+        'quiz.answer("pick-one", "B")',
+        'quiz.answer("pick-one", "C")',
+        'quiz.answer("absolute-number", "a lot")',
+        'quiz.answer("pick-many", ["C", "A"])\nquiz.answer("relative-number", 4400)',
+        'quiz.answer("name-it", "zebra finch")',
+        "quiz.progress()",
+    ])
+    records = list(iter_records(path))
+    assert records == list(iter_records(nb))
+    for record in records:
+        validate_record(record)
+    bank_hash = load_bank(DEMO).hash
+    assert {r["bank_hash"] for r in records} == {bank_hash} and {r["student"] for r in records} == {"ada"}
+    seen = [(r["question"], r["answer"], r["attempts"], r["correct"]) for r in records]
+    assert seen == [
+        ("pick-one", "C", 2, True),  # the ask cell's display, updated to the latest answer
+        ("pick-one", "B", 1, False),
+        ("pick-one", "C", 2, True),
+        ("pick-many", ["A", "C"], 1, True),
+        ("relative-number", 4400.0, 1, True),
+        ("name-it", "zebra finch", 1, True),
+    ]
+    ask_outputs = nb.cells[1].outputs
+    assert "Interactive widgets are not shown here" in ask_outputs[1]["data"]["text/plain"]
+    assert ask_outputs[2]["data"]["text/plain"] == "quizkit answer: quiz-demo/pick-one = C (attempt 2)"
+    wrong_type = nb.cells[4].outputs
+    assert len(wrong_type) == 1 and "Not counted as an attempt" in wrong_type[0]["data"]["text/plain"]
+    assert not any(o.get("output_type") == "error" for c in nb.cells for o in c.outputs)
+    assert "4 of 7 questions answered; 5 of 9 points so far" in nb.cells[7].outputs[0]["data"]["text/plain"]
