@@ -300,9 +300,9 @@ class _QuestionView:
         if self.question.type == "code":
             self._set(self.feedback, "Running the checks…")
         result = self.quiz.submit(self.question.id, self.value())
-        self.show(result)
         if result.record is not None and self.question.id in self.quiz._handles:
             self.quiz._handles[self.question.id].update(bundle(result.record), raw=True)
+        self.show(result)
 
     def show(self, result: Submission) -> None:
         self._set(self.feedback, result.message)

@@ -1,0 +1,43 @@
+"""A quiz cell in real JupyterLab, driven in headless Chromium: answer, save, find the record."""
+
+import time
+from pathlib import Path
+
+import pytest
+
+from quizkit.records import iter_records, validate_record
+
+pytest_plugins = ["browser_support"]
+pytestmark = pytest.mark.browser
+
+DEMO = Path(__file__).parent / "fixtures" / "quiz-demo.yaml"
+
+
+def _records_on_disk(path, deadline_s=30):
+    """The records in the saved file, waiting a little for the save to land."""
+    deadline = time.monotonic() + deadline_s
+    while True:
+        records = list(iter_records(path))
+        if records or time.monotonic() > deadline:
+            return records
+        time.sleep(0.5)
+
+
+def test_quiz_cell_answer_is_saved_in_the_notebook(lab, open_notebook):
+    lab.write_notebook("quiz.ipynb", [f'from quizkit import Quiz\nquiz = Quiz({str(DEMO)!r}, student="ada")\nquiz.ask("pick-one")'])
+    notebook = open_notebook("quiz.ipynb")
+    notebook.run_cell(0)
+    cell = notebook.cell(0)
+    cell.locator(".widget-radio-box label", has_text="C. charlie").click()
+    cell.locator("button", has_text="Submit").click()
+    cell.get_by_text("Charlie is the third letter, the one asked for.").wait_for()
+    assert cell.get_by_text("Correct", exact=True).is_visible()
+    assert cell.get_by_text("Attempts: 1").is_visible()
+    cell.get_by_text("quizkit answer: quiz-demo/pick-one = C (attempt 1)").wait_for()
+    notebook.save()
+
+    records = _records_on_disk(notebook.path)
+    assert len(records) == 1, records
+    record = validate_record(records[0])
+    assert (record["lesson"], record["question"], record["answer"]) == ("quiz-demo", "pick-one", "C")
+    assert (record["attempts"], record["correct"], record["student"]) == (1, True, "ada")
