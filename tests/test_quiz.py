@@ -1,5 +1,6 @@
 """Quiz cells: widgets driven in process, and real notebooks executed with nbclient."""
 
+import json
 import math
 import sys
 from pathlib import Path
@@ -188,3 +189,50 @@ def test_notebook_answers_are_saved_in_the_notebook(tmp_path):
     assert len(wrong_type) == 1 and "Not counted as an attempt" in wrong_type[0]["data"]["text/plain"]
     assert not any(o.get("output_type") == "error" for c in nb.cells for o in c.outputs)
     assert "4 of 7 questions answered; 5 of 9 points so far" in nb.cells[7].outputs[0]["data"]["text/plain"]
+
+
+def test_code_question_runs_the_checks_in_the_sandbox(capsys):
+    pytest.importorskip("quizkit.sandbox")
+    quiz = Quiz(DEMO)
+
+    def double(x):
+        return x + 3
+
+    quiz.check("write-double", double)
+    out = capsys.readouterr().out
+    assert "Check 'doubles three' failed" in out and "double(3) should be 6, got 6" not in out
+    state = quiz.state("write-double")
+    assert (state.attempts, state.correct) == (1, False) and state.answer.startswith("def double(x):")
+    code, submit, *_, feedback = _widgets(quiz, "write-double")
+    code.value = "def double(x):\n    return 2 * x\n"
+    submit.click()
+    assert "All 2 checks passed" in _shown(feedback) and "return 2 * x" in _shown(feedback)
+    assert (quiz.state("write-double").attempts, quiz.state("write-double").correct) == (2, True)
+
+
+def test_notebook_code_checks_survive_errors_loops_and_floods(tmp_path):
+    pytest.importorskip("quizkit.sandbox")
+    path, nb = _execute(tmp_path, [
+        f"from quizkit import Quiz\nquiz = Quiz({str(DEMO)!r})",
+        "def double(x):\n    return 2 * x\nquiz.check('write-double', double)",
+        "def double(x):\n    raise ZeroDivisionError('boom')\nquiz.check('write-double', double)",
+        "def double(x):\n    while True:\n        pass\nquiz.check('write-double', double)",
+        "def double(x):\n    print('x' * 10_000_000)\n    return 2 * x\nquiz.check('write-double', double)",
+        "quiz.check('write-double', 'def double(x) return')",
+        "print('kernel alive', quiz.state('write-double').attempts)",
+    ])
+    records = list(iter_records(path))
+    assert [r["attempts"] for r in records] == [1, 2, 3, 4, 5]
+    assert [r["correct"] for r in records[:3]] == [True, False, False] and records[4]["correct"] is False
+    assert records[0]["answer"].startswith("def double(x):\n    return 2 * x")
+
+    def feedback(i):
+        return nb.cells[i].outputs[0]["data"]["text/plain"]
+
+    assert "All 2 checks passed" in feedback(1)
+    assert "ZeroDivisionError" in feedback(2) and "boom" in feedback(2)
+    assert "too long" in feedback(3)
+    assert "SyntaxError" in feedback(5) or "invalid syntax" in feedback(5)
+    assert len(json.dumps(nb.cells[4].outputs)) < 50_000  # the flood stays out of the notebook
+    assert nb.cells[6].outputs[0]["text"] == "kernel alive 5\n"
+    assert not any(o.get("output_type") == "error" for c in nb.cells for o in c.outputs)
