@@ -176,8 +176,10 @@ def _binary_targets(y_true: Sequence[Any], scores: Sequence[Any]) -> tuple[np.nd
         raise ValueError("y_true is empty")
     if not set(np.unique(y).tolist()) <= {0, 1}:
         raise ValueError(f"y_true must hold 0/1 labels (1 = positive class), got values {sorted(np.unique(y).tolist())[:5]}")
-    if not np.all(np.isfinite(s)):
-        raise ValueError("scores must be finite numbers (probabilities of the positive class)")
+    if not np.all(np.isfinite(s)) or s.min() < 0 or s.max() > 1:
+        raise ValueError("scores must be probabilities of the positive class in [0, 1] (apply softmax/sigmoid to logits)")
+    if len(set(y.tolist())) < 2:
+        raise ValueError("y_true must contain both classes (0 and 1) to sweep thresholds")
     return y.astype(int), s
 
 
@@ -215,9 +217,6 @@ class ThresholdExplorer:
         self.cost_fp = self._check_cost("cost_fp", cost_fp)
         self.cost_fn = self._check_cost("cost_fn", cost_fn)
         self.sweep = threshold_sweep(self.y_true, self.scores)
-        # Probabilities live in [0, 1]; raw logits get the range they actually cover.
-        low, high = float(self.scores.min()), float(self.scores.max())
-        self.range = (0.0, 1.0) if low >= 0 and high <= 1 else (low, high)
         self._widget: Any = None
         self.figure_: Any = None
         self.png_: bytes = b""
@@ -241,22 +240,13 @@ class ThresholdExplorer:
 
     def metrics_at(self, threshold: float) -> dict[str, float]:
         """Precision, recall, F1, accuracy, cost and the four counts at ``threshold``."""
-        from quizkit.metrics import from_predictions
-
-        if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not math.isfinite(threshold):
-            raise ValueError(f"threshold must be a finite number, got {threshold!r}")
-        y_pred = (self.scores >= threshold).astype(int)
-        report = from_predictions(self.y_true, y_pred, labels=[0, 1])
-        (tn, fp), (fn, tp) = np.asarray(report.confusion_matrix).tolist()
-        return {
-            "threshold": float(threshold),
-            "precision": float(report.precision),
-            "recall": float(report.recall),
-            "f1": float(report.f1),
-            "accuracy": float(report.accuracy),
-            "cost": (self.cost_fp * fp + self.cost_fn * fn) / len(self.y_true),
-            "tp": int(tp), "fp": int(fp), "fn": int(fn), "tn": int(tn),
-        }
+        if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 <= threshold <= 1:
+            raise ValueError(f"threshold must be a number between 0 and 1, got {threshold!r}")
+        row = self.sweep.at(threshold)
+        keys = ("threshold", "precision", "recall", "f1", "accuracy", "tp", "fp", "fn", "tn")
+        chosen = {key: row[key] for key in keys}
+        chosen["cost"] = (self.cost_fp * row["fp"] + self.cost_fn * row["fn"]) / len(self.y_true)
+        return chosen
 
     def set_threshold(self, threshold: float) -> dict[str, float]:
         """Move to ``threshold``, redraw, and return the metrics there (also in ``.chosen``)."""
@@ -274,19 +264,11 @@ class ThresholdExplorer:
             self.cost_fn = self._check_cost("cost_fn", cost_fn)
         return self.set_threshold(self.chosen["threshold"])
 
-    def _candidates(self) -> np.ndarray:
-        # Every distinct score is a threshold where some prediction flips; +inf = all negative.
-        return np.append(np.unique(self.scores), np.inf)
-
     def best_threshold(self, metric: str = "f1") -> float:
         """The threshold with the highest F1 (``"f1"``) or the lowest expected cost (``"cost"``)."""
         if metric not in ("f1", "cost"):
             raise ValueError(f"metric must be 'f1' or 'cost', got {metric!r}")
-        candidates = self._candidates()
-        values = [self.metrics_at(float(t))[metric] for t in candidates]
-        best = int(np.argmax(values) if metric == "f1" else np.argmin(values))
-        threshold = float(candidates[best])
-        return threshold if math.isfinite(threshold) else float(np.nextafter(self.scores.max(), np.inf))
+        return self.sweep.best(metric, cost_fp=self.cost_fp, cost_fn=self.cost_fn)["threshold"]
 
     def _draw(self) -> Any:
         from matplotlib.figure import Figure
@@ -342,10 +324,8 @@ class ThresholdExplorer:
         if self._widget is None:
             import ipywidgets as w
 
-            low, high = self.range
             threshold = w.FloatSlider(
-                value=min(max(self.chosen["threshold"], low), high), min=low, max=high,
-                step=(high - low) / 100, description="threshold", continuous_update=False, readout_format=".2f",
+                value=self.chosen["threshold"], min=0.0, max=1.0, step=0.01, description="threshold", continuous_update=False, readout_format=".2f",
             )
             cost_fp = w.FloatSlider(value=self.cost_fp, min=0, max=max(10.0, self.cost_fp), step=0.5, description="cost of FP", continuous_update=False)
             cost_fn = w.FloatSlider(value=self.cost_fn, min=0, max=max(10.0, self.cost_fn), step=0.5, description="cost of FN", continuous_update=False)

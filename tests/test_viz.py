@@ -132,10 +132,11 @@ def test_slider_moves_chosen_and_picture(scored):
     assert image.value != before_png and image.value == ex.png_
     assert ex._widget["table"].value != before_table
     assert f"{ex.chosen['recall']:.3f}" in ex._widget["table"].value
-    # Raising the price of a missed positive changes the cost at the same threshold.
-    cost_before = ex.chosen["cost"]
-    ex._widget["cost_fn"].value = 9.0
-    assert ex.chosen["cost"] > cost_before and ex.chosen["threshold"] == pytest.approx(0.3)
+    # At a low threshold false alarms dominate: pricing them higher raises the cost there.
+    cost_before, fp = ex.chosen["cost"], ex.chosen["fp"]
+    ex._widget["cost_fp"].value = 9.0
+    assert ex.chosen["threshold"] == pytest.approx(0.3)
+    assert ex.chosen["cost"] == pytest.approx(cost_before + 8.0 * fp / len(y)) and fp > 0
     assert box.children[1] is image
 
 
@@ -180,7 +181,9 @@ def test_curves_mark_the_current_point(scored):
     [
         (([0, 1, 2], [0.1, 0.2, 0.3]), "0/1"),
         (([0, 1], [0.1]), "scores"),
-        (([0, 1], [0.1, float("nan")]), "finite"),
+        (([0, 1], [0.1, float("nan")]), "probabilities"),
+        (([0, 1], [0.1, 2.5]), "softmax"),
+        (([1, 1], [0.1, 0.5]), "both classes"),
         (([0, 1], [[0.1, 0.9], [0.2, 0.8]]), "1-D"),
     ],
 )
@@ -189,9 +192,13 @@ def test_explorer_rejects_bad_input(args, match):
         ThresholdExplorer(*args)
 
 
-def test_explorer_rejects_negative_cost():
+def test_explorer_rejects_negative_cost_and_threshold_outside_0_1():
     with pytest.raises(ValueError, match="cost_fn"):
         ThresholdExplorer([0, 1], [0.2, 0.8], cost_fn=-1)
+    ex = ThresholdExplorer([0, 1], [0.2, 0.8])
+    with pytest.raises(ValueError, match="threshold"):
+        ex.set_threshold(1.5)
+    assert ex.chosen["threshold"] == 0.5  # nothing lost
 
 
 # --- learning curves --------------------------------------------------------------------
