@@ -1,0 +1,72 @@
+"""Record the training runs that the notebooks replay instead of training live.
+
+Some lessons need runs that take minutes on a CPU (many epochs, thousands of examples).
+Each is trained once here with ``quizkit.train.run`` and saved with ``RunResult.save`` into
+``notebooks/runs/<name>/run.json``; the notebooks load them with ``quizkit.train.load_run``.
+Runs are seeded, so re-recording on the same machine gives the same numbers.
+
+    python tools/record_runs.py              # record every run
+    python tools/record_runs.py overfit      # record the runs whose name contains "overfit"
+    python tools/record_runs.py --list       # show the recipes
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+RUNS_DIR = Path(__file__).resolve().parent.parent / "notebooks" / "runs"
+
+# Small, noisy spam data: after a few epochs the model starts memorising the flipped labels.
+NOISY_SPAM = {"task": "spam", "n": 400, "label_noise": 0.2}
+# Fraud at 2% positives with enough examples that the test split holds a dozen fraud cases.
+RARE_FRAUD = {"task": "fraud", "n": 4000, "positive_rate": 0.02}
+
+RECIPES: dict[str, dict] = {
+    # Lesson 05: ten epochs with an evaluation every few steps, no early stopping.
+    "overfit-minilm": dict(model="minilm", data=NOISY_SPAM, epochs=10, learning_rate=1e-4, max_length=64,
+                           eval_strategy="steps", eval_steps=9, logging_steps=9),
+    # Lesson 05: the same run, stopped when the validation loss has not improved for 3 evaluations.
+    "early-stop-minilm": dict(model="minilm", data=NOISY_SPAM, epochs=10, learning_rate=1e-4, max_length=64,
+                              eval_strategy="steps", eval_steps=9, logging_steps=9,
+                              early_stopping_patience=3, metric_for_best_model="loss"),
+    # Lesson 04: a pretrained model on rare fraud, without and with class weights.
+    "fraud-minilm": dict(model="minilm", data=RARE_FRAUD, epochs=1, max_length=64),
+    "fraud-minilm-balanced": dict(model="minilm", data=RARE_FRAUD, epochs=1, max_length=64, class_weights="balanced"),
+}
+
+
+def record(name: str) -> Path:
+    from quizkit.train import run
+
+    start = time.perf_counter()
+    result = run(seed=0, disable_tqdm=True, **RECIPES[name])
+    path = result.save(RUNS_DIR / name)
+    print(f"{name}: {result.steps}/{result.planned_steps} steps in {time.perf_counter() - start:.0f} s, "
+          f"test f1 {result.test_metrics.f1:.3f} -> {path.relative_to(RUNS_DIR.parent.parent)}", flush=True)
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("names", nargs="*", help="record only runs whose name contains one of these")
+    parser.add_argument("--list", action="store_true", help="print the recipes and exit")
+    args = parser.parse_args(argv)
+    if args.list:
+        for name, recipe in RECIPES.items():
+            print(f"{name}: {recipe}")
+        return 0
+    chosen = [n for n in RECIPES if not args.names or any(part in n for part in args.names)]
+    if not chosen:
+        parser.error(f"no recipe matches {args.names}; recipes: {sorted(RECIPES)}")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    for name in chosen:
+        record(name)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
