@@ -1,0 +1,156 @@
+"""Metrics for generated text: SQuAD exact match / F1, ROUGE (rouge-score), BLEU (sacrebleu).
+
+References may be one string or a list of acceptable strings per example; every function takes
+the best match over an example's references.
+
+>>> squad_exact_match("The Eiffel Tower!", ["Eiffel tower", "la tour Eiffel"])
+1.0
+>>> squad_f1("in the city of Paris", "Paris")  # 1 of 4 tokens right, the 1 gold token found
+0.4
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from quizkit.metrics._checks import short
+
+ROUGE_TYPES = ("rouge1", "rouge2", "rougeL")
+_ARTICLES = re.compile(r"\b(a|an|the)\b")
+_PUNCTUATION = str.maketrans("", "", string.punctuation)
+
+References = str | Sequence[str]
+
+
+def _texts(name: str, values: Any) -> list[str]:
+    if isinstance(values, str) or not isinstance(values, Sequence):
+        raise TypeError(f"{name} must be a list of strings (one per example), got {short(values)}")
+    if not values:
+        raise ValueError(f"{name} is empty: metrics need at least one example")
+    for i, value in enumerate(values):
+        if not isinstance(value, str):
+            raise TypeError(f"{name}[{i}] must be a string, got {short(value)} ({type(value).__name__})")
+    return list(values)
+
+
+def _reference_set(name: str, value: Any) -> list[str]:
+    """One example's references: a string or a non-empty list of strings."""
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, Sequence) or not value:
+        raise (ValueError if isinstance(value, Sequence) else TypeError)(
+            f"{name} must be a string or a non-empty list of strings, got {short(value)}"
+        )
+    return _texts(name, value)
+
+
+def _paired(predictions: Any, references: Any, prediction_name: str = "predictions") -> tuple[list[str], list[list[str]]]:
+    texts = _texts(prediction_name, predictions)
+    if isinstance(references, str) or not isinstance(references, Sequence):
+        raise TypeError(f"references must be a list with one entry per prediction, got {short(references)}")
+    if len(references) != len(texts):
+        raise ValueError(f"references has {len(references)} entries but {prediction_name} has {len(texts)}: they must match one to one")
+    return texts, [_reference_set(f"references[{i}]", ref) for i, ref in enumerate(references)]
+
+
+def normalize_answer(text: str) -> str:
+    """SQuAD v1.1 normalisation: lowercase, drop punctuation and the articles a/an/the,
+    collapse whitespace.
+
+    >>> normalize_answer("  The  Beatles' \\"Help!\\" ")
+    'beatles help'
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a string, got {short(text)} ({type(text).__name__})")
+    return " ".join(_ARTICLES.sub(" ", text.lower().translate(_PUNCTUATION)).split())
+
+
+def _token_f1(prediction: str, gold: str) -> float:
+    predicted = normalize_answer(prediction).split()
+    expected = normalize_answer(gold).split()
+    same = sum((Counter(predicted) & Counter(expected)).values())
+    if same == 0:
+        return 0.0
+    precision, recall = same / len(predicted), same / len(expected)
+    return 2 * precision * recall / (precision + recall)
+
+
+def squad_exact_match(prediction: str, gold_answers: References) -> float:
+    """1.0 if the normalised prediction equals any normalised gold answer, else 0.0."""
+    golds = _reference_set("gold_answers", gold_answers)
+    predicted = normalize_answer(prediction)
+    return float(any(predicted == normalize_answer(gold) for gold in golds))
+
+
+def squad_f1(prediction: str, gold_answers: References) -> float:
+    """Token-overlap F1 (0..1) between the normalised prediction and the best gold answer."""
+    golds = _reference_set("gold_answers", gold_answers)
+    if not isinstance(prediction, str):
+        raise TypeError(f"prediction must be a string, got {short(prediction)} ({type(prediction).__name__})")
+    return max(_token_f1(prediction, gold) for gold in golds)
+
+
+def squad_scores(predictions: Sequence[str], references: Sequence[References]) -> dict[str, float]:
+    """Corpus ``exact_match`` and ``f1`` in percent (0..100), as the official SQuAD v1.1 script.
+
+    >>> squad_scores(["Paris", "1889"], [["Paris", "Paris, France"], "in 1887"])
+    {'exact_match': 50.0, 'f1': 50.0}
+    """
+    texts, golds = _paired(predictions, references)
+    exact = sum(squad_exact_match(p, g) for p, g in zip(texts, golds))
+    f1 = sum(squad_f1(p, g) for p, g in zip(texts, golds))
+    return {"exact_match": 100.0 * exact / len(texts), "f1": 100.0 * f1 / len(texts)}
+
+
+def rouge(predictions: Sequence[str], references: Sequence[References]) -> dict[str, float]:
+    """Mean ROUGE-1/2/L F-measure (0..1) over the examples, from ``rouge_score.rouge_scorer``.
+
+    The Porter stemmer is on (``use_stemmer=True``) so "cats" matches "cat". rouge-score's
+    tokenizer keeps only lowercase ASCII letters and digits. With several references per
+    example the best one counts (``RougeScorer.score_multi``), as in the ``evaluate`` rouge
+    module; the mean is exact (no bootstrap aggregation).
+
+    >>> rouge(["the cat sat"], [["a cat sat down", "dogs bark"]])["rouge1"]
+    0.5714285714285715
+    """
+    from rouge_score import rouge_scorer
+
+    texts, refs = _paired(predictions, references)
+    scorer = rouge_scorer.RougeScorer(list(ROUGE_TYPES), use_stemmer=True)
+    totals = dict.fromkeys(ROUGE_TYPES, 0.0)
+    for prediction, targets in zip(texts, refs):
+        scores = scorer.score_multi(targets, prediction)
+        for name in ROUGE_TYPES:
+            totals[name] += scores[name].fmeasure
+    return {name: total / len(texts) for name, total in totals.items()}
+
+
+def bleu(hypotheses: Sequence[str], references: Sequence[References]) -> dict[str, Any]:
+    """Corpus BLEU from ``sacrebleu.corpus_bleu`` (default 13a tokenisation).
+
+    ``references`` holds one string or list of strings per hypothesis; examples may have
+    different numbers of references. Returns ``score`` (0..100), ``precisions`` (1- to 4-gram,
+    in percent), ``brevity_penalty``, ``sys_len`` and ``ref_len``.
+
+    >>> result = bleu(["the cat sat on the mat"], [["the cat sat on the mat", "a cat was on the mat"]])
+    >>> round(result["score"], 6), result["brevity_penalty"]
+    (100.0, 1.0)
+    """
+    import sacrebleu
+
+    texts, refs = _paired(hypotheses, references, "hypotheses")
+    width = max(len(r) for r in refs)
+    # sacrebleu wants one stream per reference slot; None marks "no reference here".
+    streams = [[r[k] if k < len(r) else None for r in refs] for k in range(width)]
+    result = sacrebleu.corpus_bleu(texts, streams)
+    return {
+        "score": float(result.score),
+        "precisions": [float(p) for p in result.precisions],
+        "brevity_penalty": float(result.bp),
+        "sys_len": int(result.sys_len),
+        "ref_len": int(result.ref_len),
+    }
