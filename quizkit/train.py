@@ -17,13 +17,14 @@ else fp16) and in fp32 on the CPU.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import math
 import os
 import tempfile
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,7 @@ from typing import Any
 PADDINGS = ("dynamic", "max_length")
 EVAL_STRATEGIES = ("epoch", "steps", "no")
 # Keys produced by quizkit.metrics.compute_metrics_for, plus the loss Trainer always reports.
-BEST_METRICS = ("f1", "accuracy", "precision", "recall", "balanced_accuracy", "mcc", "loss")
+BEST_METRICS = ("f1", "accuracy", "precision", "recall", "balanced_accuracy", "mcc", "specificity", "loss")
 DEFAULT_N = 600
 # About this many train-loss points per run, so learning curves have a shape even on short runs.
 LOG_POINTS = 10
@@ -585,6 +586,21 @@ def training_arguments(config: RunConfig, output_dir: str, n_train: int) -> Any:
     )
 
 
+@contextlib.contextmanager
+def _datasets_progress(enabled: bool) -> Iterator[None]:
+    """Show or hide the ``datasets`` progress bars (``map``) for a block, then restore them."""
+    import datasets
+
+    was_enabled = datasets.is_progress_bar_enabled()
+    if not enabled:
+        datasets.disable_progress_bars()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            datasets.enable_progress_bars()
+
+
 def _merge(config: RunConfig | None, kwargs: Mapping[str, Any]) -> RunConfig:
     if config is None:
         return RunConfig(**kwargs)
@@ -631,10 +647,11 @@ def run(config: RunConfig | None = None, /, *, extra_callbacks: Sequence[Any] = 
     # Seed before building the model: the classification head (and all of "tiny") is random.
     set_seed(config.seed)
     model, tokenizer = load_classifier(config.model, id2label=label_names)
-    encoded = tokenize(
-        dataset, tokenizer, max_length=config.max_length,
-        padding="max_length" if config.padding == "max_length" else False,
-    )
+    with _datasets_progress(enabled=not config.disable_tqdm):
+        encoded = tokenize(
+            dataset, tokenizer, max_length=config.max_length,
+            padding="max_length" if config.padding == "max_length" else False,
+        )
     scratch = None
     output_dir = config.output_dir
     if output_dir is None:
@@ -650,7 +667,7 @@ def run(config: RunConfig | None = None, /, *, extra_callbacks: Sequence[Any] = 
         eval_dataset=encoded["validation"] if config.eval_strategy != "no" else None,
         processing_class=tokenizer,
         data_collator=DataCollatorWithPadding(tokenizer) if config.padding == "dynamic" else default_data_collator,
-        compute_metrics=compute_metrics_for("classification", threshold=config.threshold),
+        compute_metrics=compute_metrics_for("classification", threshold=config.threshold, labels=range(num_labels)),
         compute_loss_func=WeightedCrossEntropy(weights) if weights else None,
         callbacks=callbacks,
     )
