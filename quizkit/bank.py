@@ -188,7 +188,8 @@ class _Strict(BaseModel):
 class Option(_Strict):
     id: str = Field(min_length=1)
     text: str = Field(min_length=1)
-    explanation: str = Field(min_length=1)
+    # Required in banks (it is the feedback); absent only in released exam copies.
+    explanation: str | None = Field(default=None, min_length=1)
 
 
 class _Question(_Strict):
@@ -227,7 +228,7 @@ class _Choice(_Question):
 
     def _explain(self, chosen: Sequence[str]) -> str:
         by_id = {o.id: o for o in self.options}
-        return "\n\n".join(f"**{i}.** {by_id[i].explanation}" for i in chosen)
+        return "\n\n".join(f"**{i}.** {by_id[i].explanation}" for i in chosen if by_id[i].explanation)
 
 
 class SingleChoice(_Choice):
@@ -421,6 +422,11 @@ class Bank(BaseModel):
         return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
 
     @property
+    def has_key(self) -> bool:
+        """False for released exam copies, which cannot score answers."""
+        return self.release is None or self.feedback == "instant"
+
+    @property
     def key_hash(self) -> str:
         """The hash of the bank holding the answer key: a released copy names its source."""
         return self.release.source_hash if self.release else self.hash
@@ -496,8 +502,8 @@ def _compile_problems(file: str, q: Code) -> list[Problem]:
     return problems
 
 
-def _key_problems(file: str, q: Any, released: bool) -> list[Problem]:
-    """Plain banks need the answer key; released banks must hold hashes instead."""
+def _key_problems(file: str, q: Any, released: bool, keyless: bool) -> list[Problem]:
+    """Plain banks need the answer key; released banks hold hashes instead, exam copies nothing."""
     plain_field = {"single_choice": "correct", "multiple_choice": "correct", "numeric": "answer", "text": "accepted"}.get(q.type)
     if plain_field is None:
         if q.type == "code" and not q.checks and not released:
@@ -508,7 +514,7 @@ def _key_problems(file: str, q: Any, released: bool) -> list[Problem]:
         problems = []
         if has_plain:
             problems.append(Problem(file, "a released bank must not hold the answer key in plain text", q.id, plain_field))
-        if not q.key:
+        if not q.key and not keyless:
             problems.append(Problem(file, "missing (released banks hold hashed answers)", q.id, "key"))
         return problems
     problems = []
@@ -519,8 +525,8 @@ def _key_problems(file: str, q: Any, released: bool) -> list[Problem]:
     return problems
 
 
-def _semantic_problems(file: str, q: Any, concepts: set[str] | None, released: bool) -> list[Problem]:
-    problems = _key_problems(file, q, released)
+def _semantic_problems(file: str, q: Any, concepts: set[str] | None, released: bool, keyless: bool) -> list[Problem]:
+    problems = _key_problems(file, q, released, keyless)
     if concepts is not None:
         for concept in q.concepts:
             if concept not in concepts:
@@ -528,6 +534,9 @@ def _semantic_problems(file: str, q: Any, concepts: set[str] | None, released: b
     if q.type in ("single_choice", "multiple_choice"):
         ids = q.option_ids
         listing = ", ".join(ids)
+        for n, option in enumerate(q.options):
+            if option.explanation is None and not keyless:
+                problems.append(Problem(file, "missing (say why this option is right or wrong)", q.id, f"options.{n}.explanation"))
         for dup in sorted({i for i in ids if ids.count(i) > 1}):
             problems.append(Problem(file, f"option id {dup!r} is used twice", q.id, "options"))
         correct = [q.correct] if isinstance(q.correct, str) else (q.correct or [])
@@ -593,6 +602,7 @@ def validate_bank(path: str | Path, course: Course | None = None) -> tuple[Bank 
     if header is not None and header.id != path.stem:
         problems.append(Problem(shown, f"{header.id!r} must equal the file name stem {path.stem!r}", None, "id"))
     released = isinstance(raw.get("release"), dict)
+    keyless = released and raw.get("feedback") == "none"  # exam copies hold no key at all
     concept_ids = course.concept_ids if course else None
     questions: dict[str, Any] = {}
     for n, item in enumerate(raw_questions if isinstance(raw_questions, list) else []):
@@ -608,7 +618,7 @@ def validate_bank(path: str | Path, course: Course | None = None) -> tuple[Bank 
         if q.id in questions:
             problems.append(Problem(shown, "duplicate question id", q.id, "id"))
             continue
-        problems += _semantic_problems(shown, q, concept_ids, released)
+        problems += _semantic_problems(shown, q, concept_ids, released, keyless)
         questions[q.id] = q
     if problems or header is None:
         return None, problems

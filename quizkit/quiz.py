@@ -94,6 +94,8 @@ class Quiz:
             raise ValueError(f"feedback must be one of {', '.join(map(repr, FEEDBACK_MODES))}, not {feedback!r}")
         if student is not None and not isinstance(student, str):
             raise TypeError(f"student must be a str, not {type(student).__name__}")
+        if mode == "instant" and not self.bank.has_key:
+            raise ValueError(f"{self.bank.path}: this exam copy holds no answer key, so it cannot give instant feedback; use feedback='none'")
         self.feedback = mode
         self.student = student
         self._states: dict[str, QuestionState] = {}
@@ -113,13 +115,14 @@ class Quiz:
     def submit(self, question_id: str, value: Any) -> Submission:
         """Score and record an answer without displaying anything (used by the widget and code paths)."""
         q = self.bank.question(question_id)
+        instant = self.feedback == "instant"
         try:
             if q.type == "code":
                 stored = source_of(value, q.entry)
-                score = q.run(stored)[1] if self.feedback == "instant" and q.checks else None
+                score = q.run(stored)[1] if instant and q.checks else None
             else:
                 stored = q.parse(value)
-                score = q.score(stored)
+                score = q.score(stored) if instant else None  # exam: record only, the grader scores
         except AnswerError as e:
             return Submission(f"⚠️ {e} _(Not counted as an attempt.)_")
         st = self.state(question_id)
@@ -135,7 +138,7 @@ class Quiz:
             attempts=st.attempts,
             bank_hash=self.bank.key_hash,
             student=self.student,
-            correct=st.correct if self.feedback == "instant" else None,
+            correct=st.correct,
         )
         return Submission(self._message(q, score, st.attempts), st.record, score)
 

@@ -12,6 +12,9 @@ with salted SHA-256 hashes (a fresh random salt per release, stored in the copy)
 - numeric and text explanations are sealed with the answer, so they open only for a correct
   answer; code questions lose their ``hidden: true`` checks and their explanation.
 
+A bank with ``feedback: none`` (an exam) is released without any key or explanation: its
+copy records answers but cannot score them.
+
 ``Quiz`` loads a released copy like any bank and still gives instant feedback; its records
 carry the source bank's hash, so ``quizkit grade`` matches them to the full bank.
 
@@ -30,6 +33,16 @@ import yaml
 
 from quizkit import __version__
 from quizkit.bank import Bank, BankError, load_bank, make_lock, normalize_text
+
+
+def _exam_question(q: Any) -> dict[str, Any]:
+    """Exam copy: no key and no explanations at all; the grader scores with the full bank."""
+    data = q.model_dump(mode="json", exclude_none=True, exclude={"correct", "answer", "accepted", "fuzzy", "explanation"})
+    for option in data.get("options", []):
+        option.pop("explanation", None)
+    if q.type == "code":
+        data["checks"] = [c for c in data["checks"] if not c.get("hidden")]
+    return {"id": data.pop("id"), "type": data.pop("type"), **data}
 
 
 def _released_question(q: Any, salt: str) -> dict[str, Any]:
@@ -81,7 +94,8 @@ def release_bank(bank: str | Path | Bank, out_dir: str | Path) -> Path:
         "objectives": source.objectives,
         "feedback": source.feedback,
         "release": {"salt": salt, "source_hash": source.hash, "quizkit": __version__},
-        "questions": [_released_question(q, salt) for q in source.questions.values()],
+        "questions": [_exam_question(q) if source.feedback == "none" else _released_question(q, salt)
+                      for q in source.questions.values()],
     }
     out.parent.mkdir(parents=True, exist_ok=True)
     header = f"# Student copy of {source.id}, written by `quizkit release`: answers are salted hashes.\n"

@@ -37,6 +37,9 @@ def test_released_copy_scores_like_the_key(tmp_path, path):
     source = load_bank(path)
     released = load_bank(release_bank(path, tmp_path))
     assert released.release is not None and released.key_hash == source.hash != released.hash
+    if source.feedback == "none":  # exam copies: covered by test_exam_copy_holds_no_key_at_all
+        assert not released.has_key
+        return
     for qid, q in source.questions.items():
         for answer, expected in _answers(q):
             assert q.score(answer).correct is expected, (qid, answer)
@@ -88,3 +91,20 @@ def test_release_command(tmp_path):
     assert onto_key.returncode == 1 and "would overwrite the answer key" in onto_key.stderr
     missing = release("no-such-lesson", "--out", tmp_path)
     assert missing.returncode == 1 and "no question bank for lesson 'no-such-lesson'" in missing.stderr
+
+
+def test_exam_copy_holds_no_key_at_all(tmp_path, capsys):
+    exam = tmp_path / "quiz-demo.yaml"
+    exam.write_text(DEMO.read_text().replace("objectives:", "feedback: none\nobjectives:"))
+    copy = release_bank(exam, tmp_path / "student")
+    text = copy.read_text()
+    assert "key:" not in text and "explanation" not in text and "salt" in text
+    with pytest.raises(ValueError, match="exam copy holds no answer key"):
+        Quiz(copy, feedback="instant")
+    quiz = Quiz(copy)  # the bank says feedback: none
+    quiz.answer("pick-one", "C")
+    quiz.answer("pick-one", "Q")  # still checked for shape: not an attempt
+    assert "Answer recorded" in capsys.readouterr().out
+    record = quiz.state("pick-one").record
+    assert (record["answer"], record["attempts"], record["correct"]) == ("C", 1, None)
+    assert record["bank_hash"] == load_bank(exam).hash
