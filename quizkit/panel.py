@@ -110,7 +110,7 @@ class TrainingPanel:
         self.progress_bar = w.IntProgress(value=0, min=0, max=1, description="progress")
         self.progress = w.HTML("No run yet.")
         self.plot = w.Image(format="png", value=self._render(None))
-        self.empty_plot = self.plot.value
+        self.empty_plot = bytes(self.plot.value)
         self.table = w.HTML(self._table_html())
         self.error_box = w.HTML("")
         self.runs: list[RunResult] = []
