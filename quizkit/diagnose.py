@@ -386,7 +386,7 @@ def diagnose_predictions(
         findings += [_accuracy_paradox(s), _near_chance(s), _precision_recall_gap(s), _imbalance(s)]
         if train_metrics is not None:
             findings.append(_train_eval_gap(s, train_metrics))
-    if log_history:
+    if log_history and any(isinstance(e, Mapping) and "eval_loss" in e for e in log_history):
         findings.append(_rising_eval_loss(log_history))
     if train_texts is not None and test_texts is not None:
         findings.append(_leakage(train_texts, test_texts))
@@ -397,7 +397,7 @@ def diagnose(run: Any, **overrides: Any) -> Diagnosis:
     """Diagnose a :class:`quizkit.train.RunResult`; keyword arguments override what is read from it.
 
     >>> from quizkit.train import run  # doctest: +SKIP
-    >>> print(diagnose(run(task="fraud", positive_rate=0.03)))  # doctest: +SKIP
+    >>> print(diagnose(run(model="tiny", data={"task": "fraud", "positive_rate": 0.05})))  # doctest: +SKIP
     """
     inputs: dict[str, Any] = {
         "y_true": run.test_labels,

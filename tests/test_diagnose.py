@@ -149,6 +149,8 @@ def test_no_overfitting_when_both_losses_fall_or_training_diverges():
     assert "overfitting" not in diagnose_predictions(y_true, y_pred, log_history=falling).codes
     diverging = history([0.6, 0.5, 0.7, 0.9], [0.6, 0.5, 0.8, 1.0])  # both rise: a bad learning rate
     assert "overfitting" not in diagnose_predictions(y_true, y_pred, log_history=diverging).codes
+    no_evaluation = [{"loss": 0.7, "step": 10}, {"train_runtime": 3.0, "train_loss": 0.7, "step": 10}]
+    assert diagnose_predictions(y_true, y_pred, log_history=no_evaluation).codes == []
 
 
 def test_leakage_counts_and_example():

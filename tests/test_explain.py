@@ -341,3 +341,27 @@ def test_unregister_restores_the_previous_handler(shell, capsys):
     shell.run_cell("raise TypeError(\"TrainingArguments.__init__() got an unexpected keyword argument 'no_cuda'\")")
     assert "quizkit:" not in capsys.readouterr().out
     shell.set_custom_exc((), None)
+
+
+def test_box_follows_the_error_in_a_real_kernel(tmp_path):
+    """In Jupyter the error output comes first, then the box as HTML with a text fallback."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell("%load_ext quizkit"),
+        nbformat.v4.new_code_cell(
+            "from transformers import Trainer, TrainingArguments\n"
+            f"Trainer(args=TrainingArguments(output_dir={str(tmp_path)!r}, report_to='none'))"
+        ),
+    ]
+    NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True).execute()
+    outputs = nb.cells[1].outputs
+    kinds = [o.output_type for o in outputs]
+    assert "error" in kinds and "display_data" in kinds and kinds.index("error") < kinds.index("display_data")
+    error = outputs[kinds.index("error")]
+    assert error.ename == "RuntimeError"
+    box = outputs[kinds.index("display_data")].data
+    assert "Trainer was created without a model" in box["text/html"]
+    assert "Trainer(model=model, args=args)" in box["text/plain"]
