@@ -182,7 +182,7 @@ def _open_lock(lock: Lock, salt: str, question: str, canonical: str) -> str | No
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+    model_config = ConfigDict(extra="forbid")
 
 
 class Option(_Strict):

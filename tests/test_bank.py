@@ -153,3 +153,13 @@ def test_numpy_numbers_are_numbers(demo):
 def test_normalize_text():
     assert normalize_text("  Zebra-Finch, striped ") == "zebra finch striped"
     assert normalize_text("ＦＵＬＬ width") == "full width"
+
+
+def test_check_lessons_on_single_files_and_missing_paths(tmp_path):
+    ok = _check_lessons(DEMO, ROOT / "lessons" / "00-start-here.yaml")
+    assert ok.returncode == 0 and ok.stdout.startswith("OK: 2 bank(s), 12 question(s)")
+    missing = _check_lessons(tmp_path / "nope")
+    assert missing.returncode == 1 and f"{tmp_path / 'nope'}: no such file or folder" in missing.stdout
+    (tmp_path / "empty").mkdir()
+    no_course = _check_lessons(tmp_path / "empty")
+    assert no_course.returncode == 1 and "course.yaml: missing" in no_course.stdout

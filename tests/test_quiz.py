@@ -2,7 +2,6 @@
 
 import json
 import math
-import sys
 from pathlib import Path
 
 import nbformat
@@ -11,7 +10,7 @@ from nbclient import NotebookClient
 
 from quizkit.bank import AnswerError, load_bank
 from quizkit.quiz import Quiz, source_of
-from quizkit.records import MIME_TYPE, bundle, iter_records, make_record, validate_record
+from quizkit.records import bundle, iter_records, make_record, validate_record
 
 DEMO = Path(__file__).parent / "fixtures" / "quiz-demo.yaml"
 
