@@ -72,7 +72,7 @@ def as_labels(name: str, values: Any) -> np.ndarray:
         bad = array[~np.isfinite(array) | (array != np.round(array))]
         if bad.size:
             raise ValueError(
-                f"{name} must hold class labels, but contains {bad[0]!r}; "
+                f"{name} must hold class labels, but contains {bad[0].item()!r}; "
                 "pass predicted classes (e.g. logits.argmax(-1)), not scores or probabilities"
             )
         array = array.astype(np.int64)
@@ -93,9 +93,9 @@ def as_scores(name: str, values: Any) -> np.ndarray:
     if array.dtype.kind not in "iuf" or array.dtype.kind == "b":
         raise TypeError(f"{name} must hold numbers (scores or probabilities), got dtype {array.dtype}")
     array = array.astype(np.float64)
-    bad = array[~np.isfinite(array)]
+    bad = np.flatnonzero(~np.isfinite(array))
     if bad.size:
-        raise ValueError(f"{name} contains {bad[0]!r} at position {int(np.flatnonzero(~np.isfinite(array))[0])}; scores must be finite")
+        raise ValueError(f"{name} contains {array[bad[0]].item()!r} at position {bad[0]}; scores must be finite")
     return array
 
 

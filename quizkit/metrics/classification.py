@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -59,10 +59,10 @@ class MetricReport:
     baseline_accuracy: float
     average: str
     positive_label: Any
-    per_class: dict[Any, dict[str, float]]
-    macro: dict[str, float]
-    micro: dict[str, float]
-    weighted: dict[str, float]
+    per_class: dict[Any, dict[str, float]] = field(repr=False)
+    macro: dict[str, float] = field(repr=False)
+    micro: dict[str, float] = field(repr=False)
+    weighted: dict[str, float] = field(repr=False)
 
     @property
     def class_names(self) -> list[str]:
@@ -189,21 +189,23 @@ def _report(y_true: np.ndarray, y_pred: np.ndarray, labels: list[Any], target_na
         balanced_accuracy_score,
         confusion_matrix,
         matthews_corrcoef,
+        multilabel_confusion_matrix,
         precision_recall_fscore_support,
     )
 
-    def prfs(truth: np.ndarray, pred: np.ndarray, labels: list[Any], average: str | None) -> tuple[Any, ...]:
-        return precision_recall_fscore_support(truth, pred, labels=labels, average=average, zero_division=0.0, sample_weight=weights)
+    def prfs(average: str | None) -> tuple[Any, ...]:
+        return precision_recall_fscore_support(y_true, y_pred, labels=labels, average=average, zero_division=0.0, sample_weight=weights)
 
     with quiet_defined_cases():
         matrix = confusion_matrix(y_true, y_pred, labels=labels, sample_weight=weights)
-        precision, recall, f1, support = prfs(y_true, y_pred, labels, None)
-        averages = {avg: dict(zip(("precision", "recall", "f1"), map(float, prfs(y_true, y_pred, labels, avg)[:3]))) for avg in AVERAGES}
-        # Specificity of class c = recall of "not c" in the one-vs-rest problem.
-        specificity = [float(prfs(y_true == c, y_pred == c, [True, False], None)[1][1]) for c in labels]
+        precision, recall, f1, support = prfs(None)
+        averages = {avg: dict(zip(("precision", "recall", "f1"), map(float, prfs(avg)[:3]))) for avg in AVERAGES}
+        # One-vs-rest cells per class: specificity = TN / (TN + FP), 0.0 when a class has no negatives.
+        (tn, fp), _ = multilabel_confusion_matrix(y_true, y_pred, labels=labels, sample_weight=weights).transpose(1, 2, 0)
         accuracy = float(accuracy_score(y_true, y_pred, sample_weight=weights))
         balanced = float(balanced_accuracy_score(y_true, y_pred, sample_weight=weights))
         mcc = float(matthews_corrcoef(y_true, y_pred, sample_weight=weights))
+    specificity = [float(n / (n + f)) if n + f else 0.0 for n, f in zip(tn, fp)]
     matrix.setflags(write=False)
     keys = list(target_names) if target_names is not None else labels
     per_class = {

@@ -130,7 +130,7 @@ def threshold_sweep(y_true: Sequence[int] | np.ndarray, scores: Sequence[float] 
     same_length("y_true", truth, "scores", values)
     outside = values[(values < 0) | (values > 1)]
     if outside.size:
-        raise ValueError(f"scores must be probabilities in [0, 1], got {outside[0]!r}; apply softmax/sigmoid to logits first")
+        raise ValueError(f"scores must be probabilities in [0, 1], got {outside[0].item()!r}; apply softmax/sigmoid to logits first")
     found = set(np.unique(truth).tolist())
     if not found <= {0, 1}:
         raise ValueError(f"y_true must hold 0/1 labels (1 = positive), got {short(sorted(found, key=str))}")

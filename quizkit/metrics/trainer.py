@@ -65,7 +65,7 @@ def predicted_classes(predictions: Any, threshold: float | None = None) -> tuple
         return raw.astype(np.int64), int(max(raw.max() + 1, 2))
     scores = raw.astype(np.float64)
     if not np.isfinite(scores).all():
-        raise ValueError(f"predictions contain {scores[~np.isfinite(scores)][0]!r}: logits must be finite (did training diverge?)")
+        raise ValueError(f"predictions contain {scores[~np.isfinite(scores)][0].item()!r}: logits must be finite (did training diverge?)")
     cut = 0.5 if threshold is None else threshold
     if scores.ndim == 1:
         positive = scores if scores.min() >= 0 and scores.max() <= 1 else expit(scores)
