@@ -140,7 +140,7 @@ class ConfusionMatrixPlot:
 
             k = self.counts.shape[0]
             size = 2.2 + 0.9 * k
-            fig, axes = plt.subplots(1, len(views), figsize=(size * len(views) + 1, size), squeeze=False)
+            fig, axes = plt.subplots(1, len(views), figsize=(size * len(views) + 1, size), squeeze=False, layout="constrained")
             axes = list(axes[0])
         else:
             axes = list(ax) if isinstance(ax, (list, tuple, np.ndarray)) else [ax]
@@ -156,7 +156,7 @@ class ConfusionMatrixPlot:
                 text.set_text(self.cell_text(row, col, normalized))
             axis.set_xlabel("Predicted class")
             axis.set_ylabel("Actual class")
-            axis.set_title("Share of each actual class (diagonal = recall)" if normalized else "Counts")
+            axis.set_title("Row shares (diagonal = recall)" if normalized else "Counts")
             self.axes_.append(axis)
             self.ims_.append(display.im_)
             self.texts_.append(display.text_)
@@ -433,7 +433,7 @@ class LearningCurvePlot:
         if ax is None:
             import matplotlib.pyplot as plt
 
-            fig, axes = plt.subplots(1, panels, figsize=(6 * panels, 4), squeeze=False)
+            fig, axes = plt.subplots(1, panels, figsize=(6 * panels, 4), squeeze=False, layout="constrained")
             axes = list(axes[0])
         else:
             axes = list(ax) if isinstance(ax, (list, tuple, np.ndarray)) else [ax]

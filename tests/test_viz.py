@@ -255,3 +255,48 @@ def test_learning_curve_without_eval_draws_train_loss_only():
 def test_learning_curve_bad_input(history, kwargs, error, match):
     with pytest.raises(error, match=match):
         LearningCurvePlot(history, **kwargs)
+
+
+def test_explorer_displays_its_widget_box():
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.utils.capture import capture_output
+
+    InteractiveShell.instance()
+    ex = ThresholdExplorer([0, 1, 0, 1], [0.2, 0.7, 0.4, 0.9])
+    with capture_output() as captured:
+        ex._ipython_display_()
+    view = captured.outputs[0].data["application/vnd.jupyter.widget-view+json"]
+    assert view["model_id"] == ex.widget.model_id
+    # Without a widget front end (nbconvert, GitHub) the picture and the table still show.
+    assert ex._repr_html_().startswith("<img src='data:image/png;base64,") and "Recall" in ex._repr_html_()
+
+
+# --- a real (tiny, random-init) fine-tuning run ---------------------------------------------
+
+@pytest.fixture(scope="module")
+def tiny_run(tmp_path_factory):
+    import warnings
+
+    from quizkit.train import run
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return run(model="tiny", data={"task": "spam", "n": 200}, epochs=2, batch_size=16, max_length=32,
+                   eval_strategy="steps", eval_steps=4, logging_steps=2,
+                   output_dir=str(tmp_path_factory.mktemp("run")), disable_tqdm=True)
+
+
+def test_from_run_draws_the_runs_own_numbers(tiny_run):
+    result = tiny_run
+    cm = ConfusionMatrixPlot.from_run(result)
+    np.testing.assert_array_equal(cm.counts, confusion_matrix(result.test_labels, result.test_predictions, labels=[0, 1]))
+    assert [t.get_text() for t in cm.ax_.get_xticklabels()] == ["ham", "spam"]
+    ex = ThresholdExplorer.from_run(result)
+    assert ex.labels == ("ham", "spam")
+    pred = (np.asarray(result.test_scores) >= 0.5).astype(int)
+    assert ex.chosen["f1"] == pytest.approx(f1_score(result.test_labels, pred, zero_division=0))
+    curve = LearningCurvePlot.from_run(result)
+    evals = [e for e in result.log_history if "eval_loss" in e]
+    assert [s for s, _ in curve.eval] == [e["step"] for e in evals]
+    assert curve.min_eval_loss == pytest.approx(min(e["eval_loss"] for e in evals))
+    assert len(curve.train) >= 2 and curve.metric is not None
