@@ -177,7 +177,8 @@ def _accuracy_paradox(s: _Scores) -> Finding | None:
     k = int(seen.sum())
     # "As good as always guessing the majority" only means something when the majority is big.
     no_skill = s.accuracy <= s.baseline + BASELINE_MARGIN and s.baseline >= 1 / k + 0.1
-    hidden_class = worst_recall <= s.accuracy - RECALL_SHORTFALL
+    # Near-chance accuracy is its own finding; the paradox is about accuracy that looks good.
+    hidden_class = worst_recall <= s.accuracy - RECALL_SHORTFALL and s.accuracy > 1 / k + CHANCE_MARGIN
     if not (no_skill or hidden_class):
         return None
     evidence = {
@@ -185,11 +186,14 @@ def _accuracy_paradox(s: _Scores) -> Finding | None:
         "worst_class": s.names[worst], "imbalance_ratio": s.imbalance_ratio,
         "balanced_accuracy": s.balanced_accuracy, "mcc": s.mcc,
     }
+    hiding = (
+        f"Accuracy hides this because the classes are imbalanced {s.imbalance_ratio:.1f}:1."
+        if s.imbalance_ratio > 1.5 else "One overall number averages the weak class away."
+    )
     explanation = (
         f"Accuracy is {_pct(s.accuracy)}, but always predicting the most common class would already score "
         f"{_pct(s.baseline)}, and only {_pct(worst_recall)} of the '{s.names[worst]}' examples are found "
-        f"(recall). Accuracy hides this because the classes are imbalanced {s.imbalance_ratio:.1f}:1. "
-        f"Balanced accuracy is {_pct(s.balanced_accuracy)} and MCC {s.mcc:.2f}. Judge the model with "
+        f"(recall). {hiding} Balanced accuracy is {_pct(s.balanced_accuracy)} and MCC {s.mcc:.2f}. Judge the model with "
         "balanced accuracy, MCC, per-class recall or PR-AUC; then lower the decision threshold or "
         "train with class weights to catch more of the rare class."
     )

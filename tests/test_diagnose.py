@@ -58,6 +58,12 @@ def test_accuracy_paradox_from_a_hidden_class_even_above_baseline():
     assert "accuracy-paradox" in d.codes and d.get("accuracy-paradox").evidence["worst_class_recall"] == 0.45
 
 
+def test_always_one_class_on_balanced_data_is_near_chance_not_a_paradox():
+    y_true = np.array([0, 1] * 50)
+    d = diagnose_predictions(y_true, np.zeros(100, dtype=int))
+    assert "near-chance" in d.codes and "accuracy-paradox" not in d.codes
+
+
 def test_no_accuracy_paradox_when_every_class_is_found():
     y_true = np.array([0] * 900 + [1] * 100)
     y_pred = y_true.copy()
