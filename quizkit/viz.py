@@ -218,6 +218,7 @@ class ThresholdExplorer:
         self.cost_fn = self._check_cost("cost_fn", cost_fn)
         self.sweep = threshold_sweep(self.y_true, self.scores)
         self._widget: Any = None
+        self._syncing = False
         self.figure_: Any = None
         self.png_: bytes = b""
         self.set_threshold(threshold)
@@ -252,8 +253,13 @@ class ThresholdExplorer:
         """Move to ``threshold``, redraw, and return the metrics there (also in ``.chosen``)."""
         self.chosen = self.metrics_at(threshold)
         self._render()
-        if self._widget is not None and self._widget["threshold"].value != threshold:
-            self._widget["threshold"].value = threshold
+        slider = self._widget["threshold"] if self._widget is not None else None
+        if slider is not None and slider.value != threshold:
+            self._syncing = True  # the slider follows; its observer must not redraw a second time
+            try:
+                slider.value = threshold
+            finally:
+                self._syncing = False
         return self.chosen
 
     def set_costs(self, cost_fp: float | None = None, cost_fn: float | None = None) -> dict[str, float]:
@@ -332,7 +338,7 @@ class ThresholdExplorer:
             image = w.Image(value=self.png_, format="png", layout=w.Layout(max_width="100%"))
             table = w.HTML(self.metrics_html())
             self._widget = {"threshold": threshold, "cost_fp": cost_fp, "cost_fn": cost_fn, "image": image, "table": table}
-            threshold.observe(lambda change: self.set_threshold(change["new"]), names="value")
+            threshold.observe(lambda change: self._syncing or self.set_threshold(change["new"]), names="value")
             cost_fp.observe(lambda change: self.set_costs(cost_fp=change["new"]), names="value")
             cost_fn.observe(lambda change: self.set_costs(cost_fn=change["new"]), names="value")
             self._widget["box"] = w.VBox([w.HBox([threshold, cost_fp, cost_fn]), image, table])
