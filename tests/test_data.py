@@ -2,13 +2,27 @@
 
 import functools
 import json
+import time
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from quizkit.data import SPLITS, TASKS, find_overlap, make_dataset
+from quizkit.data import (
+    SPLITS,
+    TASKS,
+    find_overlap,
+    load_hub_dataset,
+    make_dataset,
+    qa_eval_set,
+    summarization_eval_set,
+    tokenize,
+    translation_eval_set,
+)
+from quizkit.data.hub import standardise
+from quizkit.evalsets import QA_KEYS, SUMMARIZATION_KEYS, TRANSLATION_KEYS
+from quizkit.hub import HubUnavailableError
 
 BINARY = [task for task, names in TASKS.items() if len(names) == 2]
 
@@ -24,6 +38,9 @@ def dump(dd):
 
 def test_tasks_and_label_names():
     assert TASKS["spam"] == ("ham", "spam")
+    assert TASKS["fraud"] == ("legit", "fraud")
+    assert TASKS["medical"] == ("no_disease", "disease")
+    assert TASKS["support"] == ("billing", "technical", "shipping", "account")
 
 
 @pytest.mark.parametrize("task", list(TASKS))
@@ -111,6 +128,8 @@ def test_texts_vary(task):
     assert len(set(lowered)) == len(texts)
     openings = {" ".join(t.split()[:2]) for t in lowered}
     assert len(openings) > 150, f"only {len(openings)} different openings"
+    bigrams = {pair for t in lowered for pair in zip(t.split(), t.split()[1:])}
+    assert len(bigrams) > 2000, f"only {len(bigrams)} different word pairs"
     lengths = np.array([len(t.split()) for t in texts])
     assert lengths.std() > 3 and lengths.max() >= 3 * lengths.min()
 
@@ -211,3 +230,111 @@ def test_find_overlap_exact_near_and_unrelated():
 def test_find_overlap_checks_its_input(args, error, message):
     with pytest.raises(error, match=message):
         find_overlap(*args)
+
+
+@pytest.fixture(scope="module")
+def tokenizer():
+    from transformers import AutoTokenizer
+
+    from quizkit.models import minilm_path
+
+    return AutoTokenizer.from_pretrained(minilm_path())
+
+
+def test_tokenize_every_split_keeping_labels(tokenizer):
+    dd = cached("support", n=300)
+    encoded = tokenize(dd, tokenizer, max_length=16)
+    for split in SPLITS:
+        assert encoded[split]["label"] == dd[split]["label"]
+        assert "text" not in encoded[split].column_names
+        lengths = {len(ids) for ids in encoded[split]["input_ids"]}
+        assert max(lengths) == 16 and len(lengths) > 1  # truncated, not padded
+        assert encoded[split].features["label"].names == list(TASKS["support"])
+    first = encoded["train"][0]
+    assert tokenizer.decode(first["input_ids"], skip_special_tokens=True).split()[0] == dd["train"][0]["text"].lower().split()[0]
+    padded = tokenize(dd, tokenizer, max_length=24, padding="max_length", keep_text=True)
+    assert {len(ids) for ids in padded["test"]["input_ids"]} == {24}
+    assert padded["test"]["text"] == dd["test"]["text"]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        (dict(padding=True), ValueError, r"padding must be False .* or 'max_length', got True"),
+        (dict(padding="longest"), ValueError, r"padding .* got 'longest'"),
+        (dict(max_length=0), ValueError, r"max_length must be a positive integer, got 0"),
+    ],
+)
+def test_tokenize_checks_its_arguments(tokenizer, kwargs, error, message):
+    with pytest.raises(error, match=message):
+        tokenize(cached("spam", n=300), tokenizer, **kwargs)
+    with pytest.raises(TypeError, match=r"dataset_dict must be a datasets.DatasetDict or Dataset, got list"):
+        tokenize([{"text": "hi"}], tokenizer)
+    with pytest.raises(ValueError, match=r"split 'train' has no 'text' column \(columns: \['label'\]\)"):
+        tokenize(cached("spam", n=300).remove_columns("text"), tokenizer)
+
+
+def test_load_hub_dataset_offline_fails_fast_and_names_the_alternative(monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    start = time.monotonic()
+    with pytest.raises(HubUnavailableError) as info:
+        load_hub_dataset("imdb")
+    assert time.monotonic() - start < 5
+    message = str(info.value)
+    assert "data set 'imdb' cannot be downloaded" in message
+    assert 'make_dataset("spam", n=1000)' in message and "spam, fraud, medical, support" in message
+
+
+def test_standardise_renames_encodes_and_adds_missing_splits():
+    from datasets import Dataset, DatasetDict
+
+    rows = {"sms": [f"message {i}" for i in range(200)], "label": ["spam" if i % 4 == 0 else "ham" for i in range(200)]}
+    raw = DatasetDict({"train": Dataset.from_dict({**rows, "id": list(range(200))}), "unsupervised": Dataset.from_dict(rows)})
+    dd = standardise(raw, max_train=100, seed=1)
+    assert list(dd) == list(SPLITS)
+    assert [dd[s].num_rows for s in SPLITS] == [100, 26, 30]
+    for split in SPLITS:
+        assert dd[split].column_names == ["text", "label"]
+        assert dd[split].features["label"].names == ["ham", "spam"]
+        # Stratified: a quarter spam everywhere.
+        assert abs(np.mean(dd[split]["label"]) - 0.25) < 0.05
+    texts = [t for s in SPLITS for t in dd[s]["text"]]
+    assert len(set(texts)) == len(texts)
+    with pytest.raises(ValueError, match=r"text_column='body' is not a column of the data set \(columns: \['sms', 'label', 'id'\]\)"):
+        standardise(raw, text_column="body")
+    with pytest.raises(ValueError, match=r"cannot tell which column holds the text; pass text_column="):
+        standardise(DatasetDict({"train": Dataset.from_dict({"words": ["a"], "label": [0]})}))
+
+
+@pytest.mark.parametrize(
+    ("make", "keys", "size", "kinds"),
+    [
+        (qa_eval_set, QA_KEYS, 12, {"exact", "partial-overlap", "wrong", "articles-and-punctuation"}),
+        (summarization_eval_set, SUMMARIZATION_KEYS, 8, {"good", "paraphrase", "truncated", "hallucinated"}),
+        (translation_eval_set, TRANSLATION_KEYS, 10, {"perfect", "partial", "unrelated"}),
+    ],
+)
+def test_eval_sets_have_the_documented_keys(make, keys, size, kinds):
+    items = make()
+    assert len(items) == size
+    assert all(tuple(item) == keys for item in items)
+    assert len({item["id"] for item in items}) == size
+    assert kinds <= {item["kind"] for item in items}
+    items[0]["id"] = "changed"
+    assert make()[0]["id"] != "changed"  # each call is a fresh copy
+
+
+def test_eval_sets_exercise_the_metrics():
+    from quizkit.metrics import squad_exact_match
+
+    qa = qa_eval_set()
+    for item in qa:
+        assert all(isinstance(a, str) and a for a in item["answers"])
+        if item["kind"] in ("partial-overlap", "paraphrase"):
+            assert all(item["prediction"] != a for a in item["answers"])
+    # SQuAD normalisation forgives articles, case and punctuation, not partial answers.
+    forgiven = [i for i in qa if i["kind"] in ("exact", "articles-and-punctuation", "case-difference")]
+    assert all(squad_exact_match(i["prediction"], i["answers"]) == 1 for i in forgiven)
+    assert all(squad_exact_match(i["prediction"], i["answers"]) == 0 for i in qa if i not in forgiven)
+    for item in translation_eval_set():
+        assert 1 <= len(item["references"]) <= 2 and item["source_lang"] in ("fr", "de")

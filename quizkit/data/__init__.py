@@ -4,9 +4,25 @@
 >>> dd = make_dataset("spam", n=300, leak_rate=0.2, seed=0)
 >>> round(find_overlap(dd["train"]["text"], dd["test"]["text"]).rate, 2)
 0.2
+
+Heavy libraries (datasets, scikit-learn, transformers) load inside the functions.
 """
 
+from quizkit.data.hub import load_hub_dataset
 from quizkit.data.overlap import Overlap, find_overlap
+from quizkit.data.prepare import tokenize
 from quizkit.data.synthetic import SPLITS, TASKS, make_dataset
+from quizkit.evalsets import qa_eval_set, summarization_eval_set, translation_eval_set
 
-__all__ = ["SPLITS", "TASKS", "Overlap", "find_overlap", "make_dataset"]
+__all__ = [
+    "SPLITS",
+    "TASKS",
+    "Overlap",
+    "find_overlap",
+    "load_hub_dataset",
+    "make_dataset",
+    "qa_eval_set",
+    "summarization_eval_set",
+    "tokenize",
+    "translation_eval_set",
+]

@@ -15,9 +15,10 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 # Rows of the (test x train) similarity matrix computed at once: bounds memory at
 # about CHUNK_CELLS floats whatever the sizes.
@@ -94,6 +95,7 @@ class NearestTrain:
     """Index of training texts answering "which training text is most like this one?"."""
 
     def __init__(self, train_texts: Sequence[str], fit_also: Sequence[str] = ()) -> None:
+        import numpy as np
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         self._vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, dtype=np.float32)
@@ -104,6 +106,8 @@ class NearestTrain:
 
     def query(self, texts: Sequence[str] | None = None, *, matrix: Any = None) -> tuple[np.ndarray, np.ndarray]:
         """Best training index and cosine similarity for each text (or TF-IDF row)."""
+        import numpy as np
+
         rows = self._vectorizer.transform(texts) if matrix is None else matrix
         best_idx = np.zeros(rows.shape[0], dtype=np.int64)
         best_sim = np.zeros(rows.shape[0], dtype=np.float32)
@@ -122,6 +126,8 @@ def nearest_train(train_texts: Sequence[str], test_texts: Sequence[str]) -> tupl
 
     The TF-IDF vocabulary and weights are fitted on both lists together.
     """
+    import numpy as np
+
     if not train_texts or not test_texts:
         return np.zeros(len(test_texts), dtype=np.int64), np.zeros(len(test_texts), dtype=np.float32)
     index = NearestTrain(train_texts, fit_also=test_texts)

@@ -15,12 +15,12 @@ import random
 from typing import TYPE_CHECKING, Any
 
 from quizkit.data.overlap import NearestTrain, nearest_train, normalise
-from quizkit.data.tasks import TaskSpec, spam
+from quizkit.data.tasks import TaskSpec, fraud, medical, spam, support
 
 if TYPE_CHECKING:
     from datasets import DatasetDict
 
-SPECS: dict[str, TaskSpec] = {spec.name: spec for spec in (spam.SPEC,)}
+SPECS: dict[str, TaskSpec] = {spec.name: spec for spec in (spam.SPEC, fraud.SPEC, medical.SPEC, support.SPEC)}
 #: Task name -> label names (label ``i`` is ``TASKS[task][i]``; for binary tasks 1 is positive).
 TASKS: dict[str, tuple[str, ...]] = {name: spec.labels for name, spec in SPECS.items()}
 SPLITS = ("train", "validation", "test")

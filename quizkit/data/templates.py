@@ -6,7 +6,7 @@ few dozen templates multiply into many thousands of distinct texts.
 
 >>> import random
 >>> render("[Hi|Hey] {name}[!|]", random.Random(0), {"name": ("Ana", "Bo")})
-'Hey Bo'
+'Hey Bo!'
 """
 
 from __future__ import annotations
@@ -140,7 +140,7 @@ def add_typos(text: str, rng: random.Random, count: int = 1) -> str:
 
 
 _SMS_SHORTHAND = (
-    (re.compile(r"\byou\b"), "u"), (re.compile(r"\bare\b"), "r"), (re.compile(r"\bplease\b"), "pls"),
+    (re.compile(r"\byou\b(?!')"), "u"), (re.compile(r"\bare\b(?!')"), "r"), (re.compile(r"\bplease\b"), "pls"),
     (re.compile(r"\btonight\b"), "tonite"), (re.compile(r"\bthanks\b"), "thx"),
     (re.compile(r"\bbecause\b"), "cos"), (re.compile(r"\btomorrow\b"), "tmrw"),
 )

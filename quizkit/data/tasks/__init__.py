@@ -1,11 +1,12 @@
 """Synthetic text-classification tasks: templates and slot fillers for each label.
 
 A :class:`TaskSpec` turns a label and a ``random.Random`` into one text. Each label draws
-from its own templates, except that a fraction ``shared_rate`` of texts of every label come
+from its own templates; a fraction ``hard_rate`` of them come from the label's ``hard``
+templates instead, written to look like another label (ham that says "free" or "win",
+spam that reads like a friend). A fraction ``shared_rate`` of texts of every label come
 from ``shared`` templates that read the same whatever the label (a shop's promotion that
 one person filed as spam and another as ham): that keeps the best possible accuracy
-believably below 100%. Hard negatives (ham that says "free" or "win", a negated disease)
-live in the label templates themselves.
+believably below 100%.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ class TaskSpec:
     labels: tuple[str, ...]
     templates: tuple[tuple[str, ...], ...]
     slots: Slots
+    hard: tuple[tuple[str, ...], ...] = ()
+    hard_rate: float = 0.0
     shared: tuple[str, ...] = ()
     shared_rate: float = 0.0
     # Wrapper templates with a {core} slot (greeting/sign-off, a second sentence), per label.
@@ -34,8 +37,13 @@ class TaskSpec:
 
     def sample(self, label: int, rng: random.Random) -> str:
         """One text of class ``label``."""
-        use_shared = self.shared and rng.random() < self.shared_rate
-        pool = self.shared if use_shared else self.templates[label]
+        roll = rng.random()
+        if roll < self.shared_rate:
+            pool = self.shared
+        elif self.hard and roll < self.shared_rate + self.hard_rate:
+            pool = self.hard[label]
+        else:
+            pool = self.templates[label]
         text = render(pool[rng.randrange(len(pool))], rng, self.slots)
         if self.frames:
             frames = self.frames[label]

@@ -1,0 +1,50 @@
+"""Turn ``text`` columns into model inputs for every split at once.
+
+>>> from quizkit.data import make_dataset, tokenize
+>>> from quizkit.models import load_classifier
+>>> _, tokenizer = load_classifier("minilm")
+>>> encoded = tokenize(make_dataset("spam", n=200), tokenizer, max_length=64)
+>>> encoded["train"].column_names
+['label', 'input_ids', 'token_type_ids', 'attention_mask']
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from datasets import Dataset, DatasetDict
+
+def tokenize(
+    dataset_dict: DatasetDict | Dataset,
+    tokenizer: Any,
+    max_length: int = 128,
+    padding: Literal[False, "max_length"] = False,
+    truncation: bool = True,
+    keep_text: bool = False,
+) -> DatasetDict | Dataset:
+    """Tokenize the ``text`` column of every split (batched); ``label`` is kept.
+
+    ``padding=False`` leaves rows at their own length, for ``DataCollatorWithPadding`` to pad
+    each batch to its longest row (fast); ``"max_length"`` pads every row to ``max_length``.
+    ``text`` is dropped unless ``keep_text`` (a string column breaks the padding collator).
+    """
+    from datasets import Dataset, DatasetDict
+
+    if not isinstance(dataset_dict, (Dataset, DatasetDict)):
+        raise TypeError(f"dataset_dict must be a datasets.DatasetDict or Dataset, got {type(dataset_dict).__name__}")
+    if not callable(tokenizer):
+        raise TypeError(f"tokenizer must be a Hugging Face tokenizer, got {type(tokenizer).__name__}")
+    if isinstance(max_length, bool) or not isinstance(max_length, int) or max_length < 1:
+        raise ValueError(f"max_length must be a positive integer, got {max_length!r}")
+    if padding is not False and padding != "max_length":
+        raise ValueError(f"padding must be False (pad per batch with a collator) or 'max_length', got {padding!r}")
+    splits = dataset_dict if isinstance(dataset_dict, DatasetDict) else {"dataset": dataset_dict}
+    for name, split in splits.items():
+        if "text" not in split.column_names:
+            raise ValueError(f"split {name!r} has no 'text' column (columns: {split.column_names})")
+
+    def encode(batch: dict[str, list]) -> Any:
+        return tokenizer(batch["text"], max_length=max_length, padding=padding, truncation=truncation)
+
+    return dataset_dict.map(encode, batched=True, remove_columns=[] if keep_text else ["text"], desc="Tokenizing")
