@@ -351,24 +351,32 @@ class Code(_Question):
     checks: list[Check] = Field(default_factory=list)
     explanation: str | None = None
 
-    def run(self, source: str, limits: Any = None) -> tuple[Any, Score]:
-        """Run the checks on the learner's ``source`` in the sandbox: ``(CheckOutcome, Score)``."""
+    def run(self, source: str, limits: Any = None, *, hidden: bool = True) -> tuple[Any, Score]:
+        """Run the checks on the learner's ``source`` in the sandbox: ``(CheckOutcome, Score)``.
+
+        ``hidden=False`` runs only the visible checks (what a learner sees while practising);
+        the grader runs them all.
+        """
         from quizkit.sandbox import Limits, run_checks
 
+        checks = [c for c in self.checks if hidden or not c.hidden]
         outcome = run_checks(
             source,
             self.entry,
-            [(c.name, c.code) for c in self.checks],
+            [(c.name, c.code) for c in checks],
             setup=self.setup,
             limits=limits if limits is not None else Limits(),
         )
-        return outcome, self.score_outcome(outcome)
+        return outcome, self.score_outcome(outcome, n_checks=len(checks))
 
-    def score_outcome(self, outcome: Any) -> Score:
+    def score_outcome(self, outcome: Any, n_checks: int | None = None) -> Score:
         """Turn a sandbox ``CheckOutcome`` into a Score with learner-facing feedback."""
         detail = (outcome.message or "").strip()
         if outcome.status == "passed":
-            feedback = f"All {len(self.checks)} checks passed."
+            n = len(self.checks) if n_checks is None else n_checks
+            feedback = f"All {n} check{'s' if n != 1 else ''} passed."
+            if n < len(self.checks):
+                feedback += f" Your instructor also runs {len(self.checks) - n} hidden check(s) when grading."
             if self.explanation:
                 feedback += "\n\n" + self.explanation
             return self._score(True, feedback)
@@ -378,6 +386,8 @@ class Code(_Question):
             "timeout": "Your code took too long",
             "crashed": "Your code crashed the checker",
         }.get(outcome.status, f"Checks ended with status {outcome.status!r}")
+        if detail.lower().startswith("your code"):  # the sandbox's message already says it
+            return self._score(False, detail[0].upper() + detail[1:])
         return self._score(False, f"{headline}: {detail}" if detail else headline + ".")
 
 

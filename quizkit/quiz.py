@@ -119,7 +119,9 @@ class Quiz:
         try:
             if q.type == "code":
                 stored = source_of(value, q.entry)
-                score = q.run(stored)[1] if instant and q.checks else None
+                # Hidden checks stay hidden while practising; the grader runs them.
+                practise = instant and any(not c.hidden for c in q.checks)
+                score = q.run(stored, hidden=False)[1] if practise else None
             else:
                 stored = q.parse(value)
                 score = q.score(stored) if instant else None  # exam: record only, the grader scores
