@@ -132,6 +132,7 @@ def test_string_labels_and_display():
     assert "positive class 'spam'" in text and "rows = actual" in text and "0.750" in text
     html = report._repr_html_()
     assert html.count("<table>") == 2 and "<th>spam</th>" in html and "<td>2</td>" in html
+    assert from_predictions([True, False], [True, True]).labels == (0, 1)
     multi = from_predictions([0, 1, 2], [0, 2, 2], target_names=["billing", "technical", "shipping"])
     assert "technical" in str(multi) and "macro" in str(multi)
 
@@ -354,6 +355,7 @@ BAD_INPUT = [
     (lambda: from_predictions("0101", [0, 1, 0, 1]), TypeError, "y_true"),
     (lambda: from_predictions([0, 1], ["a", "b"]), TypeError, "y_true holds numbers but y_pred holds strings"),
     (lambda: from_predictions([0, 1], [0, 1], target_names=["only"]), ValueError, "target_names"),
+    (lambda: from_predictions([0, "spam"], [0, 1]), TypeError, "y_true mixes string and non-string labels"),
     (lambda: from_predictions([[0, 1]], [[0, 1]]), ValueError, "y_true must be 1-D"),
     (lambda: threshold_sweep([0, 1], [0.2, float("nan")]), ValueError, "scores contains nan"),
     (lambda: threshold_sweep([0, 1], [0.2, float("inf")]), ValueError, "scores contains inf"),

@@ -66,7 +66,7 @@ def as_1d(name: str, values: Any) -> np.ndarray:
 
 
 def as_labels(name: str, values: Any) -> np.ndarray:
-    """Class labels: ints, bools or strings; integral floats are accepted as ints."""
+    """Class labels: ints or strings; bools and integral floats are read as ints."""
     array = as_1d(name, values)
     if array.dtype.kind == "f":
         bad = array[~np.isfinite(array) | (array != np.round(array))]
@@ -82,7 +82,12 @@ def as_labels(name: str, values: Any) -> np.ndarray:
             raise TypeError(f"{name} must hold class labels (int or str), found values of type {sorted(kinds)}")
         if len({isinstance(v, str) for v in array}) > 1:
             raise TypeError(f"{name} mixes string and integer labels: {short(array.tolist())}")
-    elif array.dtype.kind not in "iubU":
+    elif array.dtype.kind == "U" and not isinstance(values, np.ndarray) and not all(isinstance(v, str) for v in values):
+        # numpy silently turns [0, "spam"] into strings; a mix is almost always a mistake.
+        raise TypeError(f"{name} mixes string and non-string labels: {short(list(values))}")
+    elif array.dtype.kind == "b":
+        array = array.astype(np.int64)
+    elif array.dtype.kind not in "iuU":
         raise TypeError(f"{name} must hold class labels (int, bool or str), got dtype {array.dtype}")
     return array
 
