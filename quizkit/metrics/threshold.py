@@ -20,6 +20,8 @@ import numpy as np
 
 from quizkit.metrics._checks import as_labels, as_scores, check_number, same_length, short
 
+RATES = ("precision", "recall", "f1", "fpr", "tpr", "accuracy", "balanced_accuracy")
+COUNTS = ("tp", "fp", "fn", "tn")
 MAXIMISED = ("f1", "precision", "recall", "accuracy", "balanced_accuracy", "tpr")
 
 
@@ -27,10 +29,6 @@ def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
     """numerator / denominator with 0.0 where the denominator is 0 (as ``zero_division=0.0``)."""
     numerator = np.asarray(numerator, dtype=np.float64)
     return np.divide(numerator, denominator, out=np.zeros_like(numerator), where=np.asarray(denominator) > 0)
-
-
-RATES = ("precision", "recall", "f1", "fpr", "tpr", "accuracy", "balanced_accuracy")
-COUNTS = ("tp", "fp", "fn", "tn")
 
 
 def _rates(tp: np.ndarray, fp: np.ndarray, fn: np.ndarray, tn: np.ndarray) -> dict[str, np.ndarray]:
@@ -144,12 +142,11 @@ def threshold_sweep(y_true: Sequence[int] | np.ndarray, scores: Sequence[float] 
     tp = len(positive) - np.searchsorted(positive, thresholds, side="left")
     fp = len(negative) - np.searchsorted(negative, thresholds, side="left")
     counts = {"tp": tp, "fp": fp, "fn": len(positive) - tp, "tn": len(negative) - fp}
+    arrays = {"thresholds": thresholds, **_rates(**counts), **counts, "positive_scores": positive, "negative_scores": negative}
+    for array in arrays.values():
+        array.setflags(write=False)
     return ThresholdSweep(
-        thresholds=thresholds,
-        **_rates(**counts),
-        **counts,
+        **arrays,
         pr_auc=float(average_precision_score(truth, values)),
         roc_auc=float(roc_auc_score(truth, values)),
-        positive_scores=positive,
-        negative_scores=negative,
     )
