@@ -49,8 +49,10 @@ def metric_path(name: str) -> Path:
 
 def load_metric(name: str, **kwargs: Any) -> Any:
     """``evaluate.load`` on the shipped module for ``name``: no Hub access, same numbers as
-    the matching ``quizkit.metrics`` function. ``kwargs`` go to ``evaluate.load``."""
+    the matching ``quizkit.metrics`` function. ``kwargs`` go to ``evaluate.load``; by default
+    ``keep_in_memory=True`` so computing writes no cache files."""
     import evaluate
 
+    kwargs.setdefault("keep_in_memory", True)
     # A local folder path never reaches the Hub: evaluate copies the script and imports it.
     return evaluate.load(str(metric_path(name)), **kwargs)
