@@ -8,7 +8,7 @@ rendered to PNG) are used.
 >>> from quizkit.panel import TrainingPanel
 >>> panel = TrainingPanel()
 >>> panel  # doctest: +SKIP
->>> panel.set(model="tiny", n=200)  # or use the form
+>>> _ = panel.set(model="tiny", n=200)  # or use the form
 >>> panel.run_button.click()  # doctest: +SKIP
 >>> panel.wait().last_run.test_metrics.f1  # doctest: +SKIP
 
@@ -47,10 +47,16 @@ _CONFIG_COLUMNS = (
     ("padding", lambda r: r.config.padding),
     ("weights", lambda r: r.config.class_weights or "none"),
     ("patience", lambda r: r.config.early_stopping_patience or "off"),
-    ("steps", lambda r: f"{r.steps}/{r.planned_steps}" + (" (stopped)" if r.stopped_early else "")),
+    ("steps", lambda r: f"{r.steps}/{r.planned_steps}{_stop_note(r)}"),
     ("time (s)", lambda r: f"{r.wall_time_s:.1f}"),
 )
 _METRIC_COLUMNS = ("accuracy", "precision", "recall", "f1")
+
+
+def _stop_note(result: RunResult) -> str:
+    if not result.stopped_early:
+        return ""
+    return " (stopped by you)" if result.extra.get("stopped_by_user") else " (early stopping)"
 
 
 def _is_binary(task: str) -> bool:
@@ -83,7 +89,7 @@ class TrainingPanel:
     ``runs`` holds every finished :class:`~quizkit.train.RunResult`, ``last_run`` the newest;
     an exception in a run is kept in ``error`` and shown in the panel. A stopped run ends at
     the next step and is still evaluated on validation and test (its partial metrics are
-    kept), and its table row says "stopped".
+    kept), and its table row says "stopped by you".
     """
 
     def __init__(self) -> None:

@@ -56,7 +56,7 @@ def test_stop_ends_the_run_early_and_keeps_its_metrics():
     assert panel.error is None
     assert result.planned_steps == planned and result.steps < planned // 2
     assert result.stopped_early and result.extra["stopped_by_user"]
-    assert "(stopped)" in panel.table.value and "Stopped early" in panel.progress.value
+    assert "(stopped by you)" in panel.table.value and "Stopped early" in panel.progress.value
     # A clean stop: the model as it stood is still evaluated on validation and test.
     assert result.validation_metrics["step"] == result.steps
     assert len(result.test_predictions) == len(result.test_labels) > 0

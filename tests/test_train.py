@@ -52,6 +52,19 @@ def test_run_records_curves_predictions_and_metrics(spam_run):
     assert "<table>" in result._repr_html_()
 
 
+def test_multiclass_run_keeps_the_probability_matrix():
+    result = run(data={"task": "support", "n": 160}, epochs=1, **TINY)
+    assert result.label_names == ["billing", "technical", "shipping", "account"]
+    n_test = len(result.test_labels)
+    assert result.test_scores.shape == (n_test, 4)
+    np.testing.assert_allclose(result.test_scores.sum(axis=1), 1.0, rtol=1e-6)
+    np.testing.assert_array_equal(result.test_predictions, result.test_scores.argmax(axis=1))
+    assert result.test_metrics.average == "macro"
+    assert "eval_f1_macro" in result.eval_history[-1]
+    with pytest.raises(ValueError, match="RunConfig.threshold applies to binary tasks only"):
+        run(data={"task": "support", "n": 60}, threshold=0.5, **TINY)
+
+
 def test_save_and_load_round_trip(spam_run, tmp_path):
     spam_run.save(tmp_path / "run")
     loaded = load_run(tmp_path / "run")

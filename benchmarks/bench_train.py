@@ -1,0 +1,129 @@
+"""How much does ``quizkit.train.run`` cost over plain ``Trainer`` code, and what does dynamic padding buy?
+
+Three ways to train the same configuration, alternated in one process (A B C A B C ...):
+
+- A: ``quizkit.train.run(config)`` (dynamic padding);
+- B: the same steps written with plain transformers: load, ``Dataset.map`` tokenisation,
+  ``Trainer.train()``, ``Trainer.predict()`` on test;
+- C: ``quizkit.train.run`` with ``padding="max_length", max_length=128``.
+
+Prints the median wall time of each, the A/B overhead ratio (goal <= 1.03) and the training
+throughput (texts/s) of dynamic vs max-length padding. Run on demand:
+
+    python benchmarks/bench_train.py              # MiniLM on make_dataset("spam", n=400)
+    python benchmarks/bench_train.py --model tiny --rounds 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import tempfile
+import time
+import warnings
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+def plain_trainer_run(config, dataset) -> dict[str, float]:
+    """Path B: what a learner would write by hand for the same run."""
+    from transformers import DataCollatorWithPadding, PrinterCallback, Trainer, set_seed
+
+    from quizkit.metrics import compute_metrics_for
+    from quizkit.models import load_classifier
+    from quizkit.train import training_arguments
+
+    start, cpu_start = time.perf_counter(), time.process_time()
+    set_seed(config.seed)
+    model, tokenizer = load_classifier(config.model, id2label=dataset["train"].features["label"].names)
+    encoded = dataset.map(lambda batch: tokenizer(batch["text"], truncation=True, max_length=config.max_length),
+                          batched=True, remove_columns=["text"])
+    with tempfile.TemporaryDirectory() as scratch:
+        trainer = Trainer(
+            model=model,
+            args=training_arguments(config, scratch, len(encoded["train"])),
+            train_dataset=encoded["train"],
+            eval_dataset=encoded["validation"],
+            processing_class=tokenizer,
+            data_collator=DataCollatorWithPadding(tokenizer),
+            compute_metrics=compute_metrics_for("classification"),
+        )
+        trainer.remove_callback(PrinterCallback)  # as run(disable_tqdm=True) does
+        train = trainer.train()
+        trainer.predict(encoded["test"])
+    return _sample(start, cpu_start, train.metrics["train_samples_per_second"])
+
+
+def _sample(start: float, cpu_start: float, texts_per_s: float) -> dict[str, float]:
+    # CPU seconds as well as wall seconds: on a shared machine other jobs inflate the wall time.
+    return {"wall_s": time.perf_counter() - start, "cpu_s": time.process_time() - cpu_start, "texts_per_s": texts_per_s}
+
+
+def quizkit_run(config) -> dict[str, float]:
+    """Paths A and C."""
+    from quizkit.train import run
+
+    start, cpu_start = time.perf_counter(), time.process_time()
+    result = run(config)
+    return _sample(start, cpu_start, result.train_samples_per_second)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", choices=["minilm", "tiny"], default="minilm")
+    parser.add_argument("--n", type=int, default=400, help="examples generated (70%% train)")
+    parser.add_argument("--rounds", type=int, default=2, help="A B C rounds (>= 2)")
+    parser.add_argument("--epochs", type=float, default=1.0)
+    args = parser.parse_args()
+    if args.rounds < 2:
+        parser.error("--rounds must be at least 2")
+
+    import dataclasses
+
+    import torch
+
+    from quizkit.data import make_dataset
+    from quizkit.train import RunConfig
+
+    warnings.filterwarnings("ignore", message="load_classifier\\('tiny'\\)")
+    dataset = make_dataset("spam", n=args.n, seed=0)
+    dynamic = RunConfig(model=args.model, data=dataset, epochs=args.epochs, disable_tqdm=True)
+    padded = dataclasses.replace(dynamic, padding="max_length", max_length=128)
+    paths = {
+        "A quizkit.train.run (dynamic)": lambda: quizkit_run(dynamic),
+        "B plain Trainer (dynamic)": lambda: plain_trainer_run(dynamic, dataset),
+        "C quizkit.train.run (max_length=128)": lambda: quizkit_run(padded),
+    }
+    print(f"model={args.model} train texts={len(dataset['train'])} epochs={args.epochs} "
+          f"device={'cuda' if torch.cuda.is_available() else 'cpu'} torch threads={torch.get_num_threads()}")
+    import datasets
+
+    datasets.disable_progress_bars()
+    # Warm-up, not counted: imports, first kernel runs and file caches would burden whichever path runs first.
+    quizkit_run(dataclasses.replace(dynamic, epochs=0.05))
+    plain_trainer_run(dataclasses.replace(dynamic, epochs=0.05), dataset)
+    samples: dict[str, list[dict[str, float]]] = {name: [] for name in paths}
+    for round_no in range(1, args.rounds + 1):
+        for name, path in paths.items():
+            sample = path()
+            samples[name].append(sample)
+            print(f"  round {round_no}: {name:<38} {sample['wall_s']:7.1f} s wall {sample['cpu_s']:7.1f} s CPU "
+                  f"{sample['texts_per_s']:7.1f} texts/s", flush=True)
+
+    def median(name: str, key: str) -> float:
+        return statistics.median(s[key] for s in samples[name])
+
+    a, b, c = paths
+    print(f"\n{'path':<38} {'median wall s':>14} {'median CPU s':>13} {'train texts/s':>14}")
+    for name in paths:
+        print(f"{name:<38} {median(name, 'wall_s'):14.1f} {median(name, 'cpu_s'):13.1f} {median(name, 'texts_per_s'):14.1f}")
+    print(f"\noverhead of quizkit.train.run over plain Trainer (A/B): wall {median(a, 'wall_s') / median(b, 'wall_s'):.3f}, "
+          f"CPU {median(a, 'cpu_s') / median(b, 'cpu_s'):.3f} (goal <= 1.03)")
+    print(f"dynamic padding speed-up over max_length=128 (A/C train texts/s): "
+          f"{median(a, 'texts_per_s') / median(c, 'texts_per_s'):.2f}x")
+
+
+if __name__ == "__main__":
+    main()
