@@ -22,8 +22,8 @@ RUNS_DIR = Path(__file__).resolve().parent.parent / "notebooks" / "runs"
 
 # Small, noisy spam data: after a few epochs the model starts memorising the flipped labels.
 NOISY_SPAM = {"task": "spam", "n": 400, "label_noise": 0.2}
-# Fraud at 2% positives with enough examples that the test split holds a dozen fraud cases.
-RARE_FRAUD = {"task": "fraud", "n": 4000, "positive_rate": 0.02}
+# Fraud at 2% positives with enough examples that the test split holds several fraud cases.
+RARE_FRAUD = {"task": "fraud", "n": 3000, "positive_rate": 0.02}
 
 RECIPES: dict[str, dict] = {
     # Lesson 05: ten epochs with an evaluation every few steps, no early stopping.
