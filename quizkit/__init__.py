@@ -22,6 +22,8 @@ _LAZY = {
     "make_dataset": "quizkit.data",
     "from_counts": "quizkit.metrics",
     "from_predictions": "quizkit.metrics",
+    "compute_metrics_for": "quizkit.metrics",
+    "threshold_sweep": "quizkit.metrics",
     "RunConfig": "quizkit.train",
     "run": "quizkit.train",
     "load_run": "quizkit.train",
