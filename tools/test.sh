@@ -12,7 +12,10 @@ if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt
 fi
 export HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1 TRANSFORMERS_OFFLINE=1
 set +e
-python -m pytest "$@"
+# Unit tests, then every lesson notebook executed offline (nbval: cells marked
+# NBVAL_CHECK_OUTPUT must reproduce their saved outputs exactly).
+python -m pytest --nbval-lax --nbval-current-env \
+    --nbval-sanitize-with notebooks/nbval-sanitize.cfg "$@"
 rc=$?
 set -e
 # pytest exit code 5 means no tests ran: that is a failure, not a pass.
