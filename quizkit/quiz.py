@@ -84,10 +84,12 @@ class Quiz:
     ``lesson`` is a lesson id (``lessons/<id>.yaml``) or a path to a bank (a released copy
     works too). ``feedback`` is "instant" (right/wrong and explanations) or "none" (exam: the
     answer is recorded, nothing is revealed); it defaults to the bank's ``feedback``.
-    ``student`` is stored in every record.
+    ``student`` is stored in every record. ``limits`` (a :class:`quizkit.sandbox.Limits`)
+    bounds each run of a code question's checks; the sandbox's defaults otherwise.
     """
 
-    def __init__(self, lesson: str | Path, feedback: str | None = None, student: str | None = None):
+    def __init__(self, lesson: str | Path, feedback: str | None = None, student: str | None = None,
+                 *, limits: Any = None):
         self.bank: Bank = load_bank(lesson)
         mode = self.bank.feedback if feedback is None else feedback
         if mode not in FEEDBACK_MODES:
@@ -98,6 +100,7 @@ class Quiz:
             raise ValueError(f"{self.bank.path}: this exam copy holds no answer key, so it cannot give instant feedback; use feedback='none'")
         self.feedback = mode
         self.student = student
+        self.limits = limits
         self._states: dict[str, QuestionState] = {}
         self._handles: dict[str, Any] = {}
         self._views: dict[str, _QuestionView] = {}
@@ -121,7 +124,7 @@ class Quiz:
                 stored = source_of(value, q.entry)
                 # Hidden checks stay hidden while practising; the grader runs them.
                 practise = instant and any(not c.hidden for c in q.checks)
-                score = q.run(stored, hidden=False)[1] if practise else None
+                score = q.run(stored, self.limits, hidden=False)[1] if practise else None
             else:
                 stored = q.parse(value)
                 score = q.score(stored) if instant else None  # exam: record only, the grader scores

@@ -191,7 +191,6 @@ def test_notebook_answers_are_saved_in_the_notebook(tmp_path):
 
 
 def test_code_question_runs_the_checks_in_the_sandbox(capsys):
-    pytest.importorskip("quizkit.sandbox")
     quiz = Quiz(DEMO)
 
     def double(x):
@@ -211,9 +210,9 @@ def test_code_question_runs_the_checks_in_the_sandbox(capsys):
 
 
 def test_notebook_code_checks_survive_errors_loops_and_floods(tmp_path):
-    pytest.importorskip("quizkit.sandbox")
     path, nb = _execute(tmp_path, [
-        f"from quizkit import Quiz\nquiz = Quiz({str(DEMO)!r})",
+        # Short limits keep the endless loop below from holding the test for the default 30 s.
+        f"from quizkit import Quiz\nfrom quizkit.sandbox import Limits\nquiz = Quiz({str(DEMO)!r}, limits=Limits(wall_s=20, cpu_s=4))",
         "def double(x):\n    return 2 * x\nquiz.check('write-double', double)",
         "def double(x):\n    raise ZeroDivisionError('boom')\nquiz.check('write-double', double)",
         "def double(x):\n    while True:\n        pass\nquiz.check('write-double', double)",
@@ -223,7 +222,8 @@ def test_notebook_code_checks_survive_errors_loops_and_floods(tmp_path):
     ])
     records = list(iter_records(path))
     assert [r["attempts"] for r in records] == [1, 2, 3, 4, 5]
-    assert [r["correct"] for r in records[:3]] == [True, False, False] and records[4]["correct"] is False
+    # Printing megabytes is allowed: the sandbox caps the output and the checks still pass.
+    assert [r["correct"] for r in records] == [True, False, False, True, False]
     assert records[0]["answer"].startswith("def double(x):\n    return 2 * x")
 
     def feedback(i):
@@ -231,8 +231,8 @@ def test_notebook_code_checks_survive_errors_loops_and_floods(tmp_path):
 
     assert "All 1 check passed" in feedback(1)
     assert "ZeroDivisionError" in feedback(2) and "boom" in feedback(2)
-    assert "too long" in feedback(3)
-    assert "SyntaxError" in feedback(5) or "invalid syntax" in feedback(5)
+    assert "more than 4 s of CPU time" in feedback(3)
+    assert "syntax error: expected ':' (line 1)" in feedback(5)
     assert len(json.dumps(nb.cells[4].outputs)) < 50_000  # the flood stays out of the notebook
     assert nb.cells[6].outputs[0]["text"] == "kernel alive 5\n"
     assert not any(o.get("output_type") == "error" for c in nb.cells for o in c.outputs)
