@@ -1,0 +1,124 @@
+"""The HTML class report of ``quizkit grade --report``: one self-contained page.
+
+Class summary, a histogram of totals, per-question percent correct with the most common
+wrong answer, and the submissions that could not be fully graded. Figures are matplotlib
+PNGs embedded as base64; the page holds no timestamps, so the same gradebook gives the same
+bytes.
+
+>>> from quizkit.grade import grade_submissions                      # doctest: +SKIP
+>>> html = report_html(grade_submissions(["subs/a.ipynb"], ["lessons/"]))  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import statistics
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+
+from quizkit.grade import fmt
+from quizkit.records import short_answer
+
+if TYPE_CHECKING:
+    from quizkit.grade import AnswerGrade, Gradebook
+
+
+def wrong_answer_label(answer: AnswerGrade) -> str:
+    """How a wrong answer is counted: the short answer, or for code what went wrong."""
+    if answer.checks is None:
+        return short_answer(answer.answer)
+    if answer.checks["status"] == "failed":
+        return f"failed check '{answer.checks['failed_check']}'"
+    return f"code {answer.checks['status']}"
+
+
+def question_rows(book: Gradebook) -> list[dict[str, Any]]:
+    """Per question: answered, percent correct (of all submissions), mean points, commonest wrong answer."""
+    rows = []
+    n = len(book.students)
+    for column in book.columns:
+        answers = [s.answers[column.key] for s in book.students if column.key in s.answers]
+        wrong = Counter(wrong_answer_label(a) for a in answers if not a.correct)
+        common = wrong.most_common(1)
+        rows.append({
+            "question": column.key,
+            "type": column.type,
+            "max": column.max_points,
+            "answered": len(answers),
+            "percent_correct": 100.0 * sum(a.correct for a in answers) / n if n else 0.0,
+            "mean_points": sum(a.points for a in answers) / n if n else 0.0,
+            "common_wrong": f"{common[0][0]} ({common[0][1]}×)" if common else "",
+        })
+    return rows
+
+
+def _png(fig: Any) -> str:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=100, metadata={"Software": None})
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+def _figures(book: Gradebook, rows: list[dict[str, Any]]) -> tuple[str, str]:
+    from matplotlib.figure import Figure
+
+    totals = [book.total(s) for s in book.students]
+    hist = Figure(figsize=(6, 3), layout="constrained")
+    ax = hist.add_subplot()
+    ax.hist(totals, bins=min(20, max(1, int(book.max_points) + 1)), range=(0, max(book.max_points, 1)), color="#4477aa")
+    ax.set_xlabel(f"total points (of {fmt(book.max_points)})")
+    ax.set_ylabel("students")
+    ax.set_title("Distribution of totals")
+    bars = Figure(figsize=(6, 0.35 * max(len(rows), 2) + 1), layout="constrained")
+    ax = bars.add_subplot()
+    labels = [r["question"] for r in rows][::-1]
+    ax.barh(labels, [r["percent_correct"] for r in rows][::-1], color="#66aa55")
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("% of submissions correct")
+    ax.set_title("Per question")
+    return _png(hist), _png(bars)
+
+
+def report_html(book: Gradebook) -> str:
+    """The report page as a string."""
+    esc = html.escape
+    rows = question_rows(book)
+    totals = [book.total(s) for s in book.students]
+    problems = [s for s in book.students if s.problems]
+    hist_png, bars_png = _figures(book, rows)
+    summary = "no submissions"
+    if totals:
+        summary = (f"{len(totals)} submissions, {len(totals) - len(problems)} graded without problems; "
+                   f"total points: mean {fmt(statistics.fmean(totals))}, median {fmt(statistics.median(totals))}, "
+                   f"min {fmt(min(totals))}, max {fmt(max(totals))} (of {fmt(book.max_points)})")
+    table = "\n".join(
+        f"<tr><td>{esc(r['question'])}</td><td>{esc(r['type'])}</td><td>{fmt(r['max'])}</td><td>{r['answered']}</td>"
+        f"<td>{r['percent_correct']:.1f}%</td><td>{fmt(r['mean_points'])}</td><td>{esc(r['common_wrong'])}</td></tr>"
+        for r in rows
+    )
+    failed = "\n".join(
+        f"<tr><td>{esc(s.student)}</td><td>{esc(s.source)}</td><td>{esc(s.status)}</td></tr>" for s in problems
+    ) or '<tr><td colspan="3">none</td></tr>'
+    lessons = ", ".join(esc(k["lesson"]) for k in book.keys)
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>quizkit grade report</title>
+<style>body{{font-family:sans-serif;max-width:60em;margin:2em auto}}table{{border-collapse:collapse}}
+td,th{{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}}</style></head>
+<body>
+<h1>Grade report</h1>
+<p>Lessons: {lessons or 'none'}.</p>
+<p>{esc(summary)}.</p>
+<h2>Totals</h2>
+<img alt="histogram of total points" src="data:image/png;base64,{hist_png}">
+<h2>Questions</h2>
+<img alt="percent correct per question" src="data:image/png;base64,{bars_png}">
+<table><tr><th>question</th><th>type</th><th>points</th><th>answered</th><th>correct</th><th>mean points</th><th>most common wrong answer</th></tr>
+{table}
+</table>
+<h2>Submissions with problems</h2>
+<table><tr><th>student</th><th>source</th><th>status</th></tr>
+{failed}
+</table>
+</body></html>
+"""

@@ -1,0 +1,307 @@
+"""quizkit grade: a class of real executed notebooks (nbclient), bad inputs, attacks, the CLI."""
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from quizkit.grade import grade_submissions, scripted_submission
+from quizkit.records import MIME_TYPE
+from quizkit.sandbox import Limits
+
+FIXTURES = Path(__file__).parent / "fixtures" / "grading"
+NOTEBOOK = FIXTURES / "grading-demo.ipynb"
+KEY = FIXTURES / "grading-demo.yaml"
+LIMITS = Limits(wall_s=20, cpu_s=2, memory_mb=1024)
+RIGHT_CODE = "def double(x):\n    return 2 * x\n"
+
+SCRIPTS = {
+    # the first attempt at "pick" is wrong; the last record counts
+    "alice": [("pick", "A"), ("pick", "B"), ("evens", ["A", "C"]), ("ratio", 0.75), ("word", "Recall"),
+              ("write-double", RIGHT_CODE)],
+    "bob": [("pick", "A"), ("evens", ["A", "B"]), ("ratio", 0.5), ("word", "precision"),
+            ("write-double", "def double(x):\n    return x + 2\n")],
+    # passes the visible check, fails the hidden one
+    "carol": [("pick", "B"), ("evens", ["A"]), ("ratio", 0.755), ("word", "sensitivity"),
+              ("write-double", "def double(x):\n    return 6 if x == 3 else 0\n")],
+    "dave": [],
+}
+EXPECTED = {  # pick, evens, ratio, word, write-double, total
+    "alice": ["1", "2", "1", "1", "2", "7"],
+    "bob": ["0", "0", "0", "0", "0", "0"],
+    "carol": ["1", "0", "1", "1", "0", "3"],
+    "dave": ["", "", "", "", "", "0"],
+}
+
+
+@pytest.fixture(scope="module")
+def klass(tmp_path_factory):
+    """Four real submissions: the demo notebook executed with scripted answers."""
+    folder = tmp_path_factory.mktemp("class")
+    for student, script in SCRIPTS.items():
+        answers = [(f"grading-demo/{q}", value) for q, value in script]
+        scripted_submission(NOTEBOOK, answers, folder / f"{student}.ipynb", student=student)
+    return folder
+
+
+def rows(book):
+    return {r["student"]: r for r in csv.DictReader(io.StringIO(book.csv_text()))}
+
+
+def points(row):
+    return [row[f"grading-demo/{q}"] for q in ["pick", "evens", "ratio", "word", "write-double"]] + [row["total"]]
+
+
+def edited(src: Path, dest: Path, edit) -> Path:
+    """Copy a notebook, applying ``edit(record)`` to every stored answer record (in place).
+
+    A copy that names its student in the metadata is named after its file.
+    """
+    nb = json.loads(src.read_text())
+    if "quizkit" in nb["metadata"]:
+        nb["metadata"]["quizkit"]["student"] = dest.stem
+    for cell in nb["cells"]:
+        for output in cell.get("outputs", []):
+            if MIME_TYPE in output.get("data", {}):
+                edit(output["data"][MIME_TYPE])
+    dest.write_text(json.dumps(nb))
+    return dest
+
+
+def class_paths(klass):
+    return [klass / f"{s}.ipynb" for s in SCRIPTS]
+
+
+def test_executed_notebooks_hold_the_records(klass):
+    nb = json.loads((klass / "alice.ipynb").read_text())
+    assert nb["metadata"]["quizkit"]["student"] == "alice"
+    records = [o["data"][MIME_TYPE] for c in nb["cells"] for o in c.get("outputs", []) if MIME_TYPE in o.get("data", {})]
+    assert {(r["question"], r["attempts"]) for r in records} >= {("pick", 2), ("write-double", 1)}
+
+
+def test_class_grades_and_statuses(klass):
+    book = grade_submissions(class_paths(klass), [KEY], jobs=2, limits=LIMITS)
+    table = rows(book)
+    assert list(table) == ["alice", "bob", "carol", "dave"]
+    for student, expected in EXPECTED.items():
+        assert points(table[student]) == expected, student
+        assert table[student]["max"] == "7"
+    assert [table[s]["status"] for s in ["alice", "bob", "carol"]] == ["ok"] * 3
+    assert table["dave"]["status"] == "no answer records"
+    carol = {a.question: a for a in book.students[2].answers.values()}
+    assert carol["write-double"].checks == {"status": "failed", "failed_check": "doubles negatives",
+                                            "passed_checks": ["doubles three"],
+                                            "message": "double(-4) should be -8, got 0"}
+    assert "double(-4) should be -8, got 0" in carol["write-double"].reason
+    assert carol["ratio"].answer == 0.755 and carol["evens"].reason.endswith("every correct option, and only those.")
+
+
+def test_records_are_rescored_and_never_trusted(klass, tmp_path):
+    def claim_right(record):
+        record["correct"] = True
+
+    tampered = edited(klass / "bob.ipynb", tmp_path / "bob.ipynb", claim_right)
+    book = grade_submissions([tampered], [KEY], limits=LIMITS)
+    row = rows(book)["bob"]
+    assert points(row) == EXPECTED["bob"]
+    assert "grading-demo/pick: the record claims correct, re-scoring says wrong" in row["status"]
+    assert "grading-demo/write-double: the record claims correct" in row["status"]
+
+
+def test_the_latest_record_per_question_counts(klass, tmp_path):
+    def later_wrong_pick(record):
+        if record["question"] == "pick":
+            record.update(answer="C", time="2099-01-01T00:00:00.000Z", attempts=9)
+
+    def earlier_wrong_pick(record):
+        if record["question"] == "pick" and record["attempts"] == 2:
+            record.update(time="2000-01-01T00:00:00.000Z")
+
+    later = edited(klass / "alice.ipynb", tmp_path / "later.ipynb", later_wrong_pick)
+    earlier = edited(klass / "alice.ipynb", tmp_path / "earlier.ipynb", earlier_wrong_pick)
+    book = grade_submissions([later, earlier], [KEY], jobs=1, limits=LIMITS)
+    by_source = {Path(s.source).name: s for s in book.students}
+    assert by_source["later.ipynb"].answers["grading-demo/pick"].answer == "C"
+    assert by_source["later.ipynb"].answers["grading-demo/pick"].points == 0
+    # attempt 2 now looks older than attempt 1: time decides, so attempt 1 ("A") counts
+    assert by_source["earlier.ipynb"].answers["grading-demo/pick"].answer == "A"
+
+
+def bad_inputs(klass, folder: Path) -> dict[str, Path]:
+    """Each bad input of the issue, as a file or folder in ``folder``."""
+    alice = klass / "alice.ipynb"
+    (folder / "essay.txt").write_text("my answers are in here")
+    (folder / "broken.ipynb").write_text('{"cells": [')
+    (folder / "nocells.ipynb").write_text('{"hello": "world"}')
+    huge = folder / "huge.ipynb"
+    with open(huge, "wb") as fh:  # sparse: 200 MB by size, nothing written
+        fh.truncate(200 * 2**20)
+
+    def unknown(record):
+        if record["question"] == "pick":
+            record["lesson"] = "03-unknown"
+        if record["question"] == "word":
+            record["question"] = "foo"
+
+    def wrong_types(record):
+        if record["question"] == "evens":
+            record["attempts"] = "two"
+        if record["question"] == "ratio":
+            record["answer"] = {"value": 0.75}
+
+    def wrong_shape(record):
+        if record["question"] == "pick":
+            record["answer"] = "Z"
+
+    def from_records(record):
+        record["student"] = "erin"
+
+    paths = {
+        "essay": folder / "essay.txt",
+        "broken": folder / "broken.ipynb",
+        "nocells": folder / "nocells.ipynb",
+        "huge": huge,
+        "unknown": edited(alice, folder / "unknown.ipynb", unknown),
+        "wrongtypes": edited(alice, folder / "wrongtypes.ipynb", wrong_types),
+        "wrongshape": edited(alice, folder / "wrongshape.ipynb", wrong_shape),
+    }
+    student_dir = folder / "frank"
+    student_dir.mkdir()
+    nb = json.loads(alice.read_text())
+    del nb["metadata"]["quizkit"]
+    (student_dir / "part1.ipynb").write_text(json.dumps(nb))
+    edited(student_dir / "part1.ipynb", student_dir / "part2.ipynb", lambda r: None)
+    paths["folder"] = student_dir
+    nb_erin = folder / "erin-file.ipynb"
+    nb_erin.write_text(json.dumps(nb))
+    paths["erin"] = edited(nb_erin, nb_erin, from_records)
+    return paths
+
+
+CODE_ATTACKS = {
+    "loops": ("def double(x):\n    while True:\n        pass\n", "code timeout"),
+    "allocates": ("def double(x):\n    return bytearray(10 * 2**30)\n", "code crashed (your code ran out of memory"),
+    "forks": ("import os\ndef double(x):\n    while True:\n        os.fork()\n", "start a process (os.fork)"),
+    "socket": ("import socket\ndef double(x):\n    socket.create_connection(('127.0.0.1', 80))\n", "use the network"),
+}
+
+
+def attack_notebooks(klass, folder: Path, victim: Path, key_copy: Path) -> dict[str, Path]:
+    attacks = dict(CODE_ATTACKS)
+    attacks["deletes"] = (f"import os\ndef double(x):\n    os.remove({str(victim)!r})\n", "not allowed while checking answers")
+    attacks["reads key"] = (f"def double(x):\n    print(open({str(key_copy)!r}).read())\n    return 2 * x\n",
+                            "not allowed while checking answers")
+    paths = {}
+    for name, (source, _) in attacks.items():
+        def plant(record, source=source):
+            if record["question"] == "write-double":
+                record["answer"] = source
+        paths[name] = edited(klass / "alice.ipynb", folder / f"attack-{name.replace(' ', '-')}.ipynb", plant)
+    return paths, {k: v[1] for k, v in attacks.items()}
+
+
+def test_bad_inputs_and_attacks_get_a_status_and_the_batch_goes_on(klass, tmp_path):
+    victim = tmp_path / "instructor-notes.txt"
+    victim.write_text("keep me")
+    key_copy = tmp_path / "private" / "grading-demo.yaml"
+    key_copy.parent.mkdir()
+    key_copy.write_text(KEY.read_text() + "# KEY-MARKER-7731\n")
+    bad = bad_inputs(klass, tmp_path)
+    attacks, expected_attack = attack_notebooks(klass, tmp_path, victim, key_copy)
+    everything = class_paths(klass) + list(bad.values()) + list(attacks.values())
+    book = grade_submissions(everything, [key_copy], jobs=2, limits=LIMITS)
+    by_source = {Path(s.source).name: s for s in book.students}
+    table = {r["source"]: r for r in csv.DictReader(io.StringIO(book.csv_text()))}
+
+    def status(name):
+        return table[str(bad[name])]["status"]
+
+    assert status("essay") == "essay.txt: not a notebook (expected a .ipynb file)"
+    assert status("broken").startswith("broken.ipynb: invalid notebook (not valid JSON: Expecting value at line 1")
+    assert status("nocells") == "nocells.ipynb: invalid notebook (JSON without nbformat and a list of cells)"
+    assert status("huge") == "huge.ipynb: notebook too large (200 MB, the limit is 50 MB); not read"
+    for name in ["essay", "broken", "nocells", "huge"]:
+        assert table[str(bad[name])]["total"] == "0"
+    assert status("unknown") == ("unknown lesson '03-unknown' ignored (3 records); "
+                                 "unknown question grading-demo/foo ignored (2 records)")
+    assert points(table[str(bad["unknown"])]) == ["", "2", "1", "", "2", "5"]
+    assert status("wrongtypes").count("invalid answer record ignored (wrongtypes.ipynb)") == 2
+    assert "attempts: Input should be a valid integer" in status("wrongtypes")
+    assert "answer.str: Input should be a valid string" in status("wrongtypes")
+    assert points(table[str(bad["wrongtypes"])]) == ["1", "", "", "1", "2", "4"]
+    wrongshape = by_source["wrongshape.ipynb"].answers["grading-demo/pick"]
+    assert (wrongshape.points, wrongshape.reason) == (0, "invalid answer: There is no option 'Z'; the options are A, B, C.")
+    folder_row = table[str(bad["folder"])]
+    assert (folder_row["student"], folder_row["total"], folder_row["status"]) == ("frank", "7", "ok")
+    assert table[str(bad["erin"])]["student"] == "erin"
+
+    for name, path in attacks.items():
+        row = table[str(path)]
+        assert f"grading-demo/write-double: code" in row["status"] and expected_attack[name] in row["status"], (name, row)
+        assert points(row) == ["1", "2", "1", "1", "0", "5"], name
+    assert victim.read_text() == "keep me"
+    leaked = by_source["attack-reads-key.ipynb"].answers["grading-demo/write-double"]
+    assert leaked.points == 0 and leaked.checks["status"] == "error"
+    assert "KEY-MARKER-7731" not in book.json_text()
+    # the class is graded exactly as without the bad submissions
+    alone = rows(grade_submissions(class_paths(klass), [KEY], jobs=1, limits=LIMITS))
+    for student in SCRIPTS:
+        assert points(table[str(klass / f"{student}.ipynb")]) == points(alone[student])
+
+
+def test_shared_student_ids_are_flagged(klass, tmp_path):
+    twin = tmp_path / "alice-again.ipynb"
+    twin.write_text((klass / "alice.ipynb").read_text())
+    book = grade_submissions([klass / "alice.ipynb", twin], [KEY], limits=LIMITS)
+    assert all("student id 'alice' also used by" in s.status for s in book.students)
+
+
+def test_key_errors_are_clear(klass, tmp_path):
+    with pytest.raises(ValueError, match="--key .*missing.yaml: no such file or folder"):
+        grade_submissions([klass / "alice.ipynb"], [tmp_path / "missing.yaml"])
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ValueError, match="holds no question banks"):
+        grade_submissions([klass / "alice.ipynb"], [tmp_path / "empty"])
+
+
+def quizkit_grade(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "quizkit.cli", "grade", *map(str, args)],
+                          capture_output=True, text=True, cwd=cwd, timeout=600)
+
+
+def test_cli_writes_identical_files_twice_with_report(klass, tmp_path):
+    keys = tmp_path / "keys"
+    keys.mkdir()
+    (keys / KEY.name).write_text(KEY.read_text())
+    (tmp_path / "broken.ipynb").write_text("{")
+    subs = [*class_paths(klass), tmp_path / "broken.ipynb"]
+    outputs = []
+    for run in range(2):
+        out = tmp_path / f"run{run}"
+        done = quizkit_grade(*subs, "--key", keys, "--out", out / "gradebook.csv", "--report", out / "report.html",
+                             "--jobs", "2", cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        assert "graded 5 submission(s) on 5 question(s): 3 ok, 2 with problems" in done.stdout
+        assert "graded 5/5" in done.stderr  # not a terminal: plain counts
+        outputs.append({p.name: p.read_bytes() for p in sorted(out.iterdir())})
+    assert outputs[0] == outputs[1]
+    assert sorted(outputs[0]) == ["gradebook.csv", "gradebook.json", "report.html"]
+    report = outputs[0]["report.html"].decode()
+    assert report.count('src="data:image/png;base64,') == 2
+    assert "grading-demo/evens" in report and "A, B (1×)" in report  # bob's wrong set
+    assert "broken.ipynb: invalid notebook" in report
+    data = json.loads(outputs[0]["gradebook.json"])
+    assert [s["student"] for s in data["students"]] == ["alice", "bob", "broken", "carol", "dave"]
+    assert data["students"][0]["answers"][0]["question"] == "evens"
+    assert not list((tmp_path / "run0").glob(".*.tmp"))
+
+
+def test_cli_reports_a_bad_key_without_a_traceback(klass, tmp_path):
+    done = quizkit_grade(klass / "alice.ipynb", "--key", tmp_path / "nope", "--out", tmp_path / "g.csv", cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.strip().endswith("nope: no such file or folder") and "Traceback" not in done.stderr
+    assert not (tmp_path / "g.csv").exists()
