@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import importlib
 import io
 import json
 import os
@@ -442,6 +443,10 @@ def grade_submissions(
     each lesson some submission answered. ``jobs`` processes (default: all cores); ``limits``
     is the :class:`quizkit.sandbox.Limits` for code answers; ``progress`` a stream (stderr).
     """
+    # Imported here, before the pool forks, so that the workers do not each import them.
+    for module in ("quizkit.bank", "quizkit.records"):
+        importlib.import_module(module)
+
     index, explicit = key_files(keys) if keys else (None, [])
     for lesson in explicit:
         _check_key(_bank(lesson, index))

@@ -226,7 +226,7 @@ def _pump(proc: subprocess.Popen, result_r: int, output: _Capture, deadline: flo
 
 def _verdict(returncode: int, result: bytes, token: str, limits: Limits, timed_out: bool) -> dict:
     if timed_out:
-        return {"status": "timeout", "message": f"your code took longer than {limits.wall_s:g} s (wall clock); is there an endless loop?"}
+        return {"status": "timeout", "message": f"your code took too long: more than {limits.wall_s:g} s (wall clock); is there an endless loop?"}
     for line in reversed(result.splitlines()):
         try:
             message = json.loads(line)
@@ -235,7 +235,7 @@ def _verdict(returncode: int, result: bytes, token: str, limits: Limits, timed_o
         if isinstance(message, dict) and message.get("token") == token and message.get("status") in STATUSES:
             return message
     if returncode == -signal.SIGXCPU:
-        return {"status": "timeout", "message": f"your code used more than {limits.cpu_s} s of CPU time; is there an endless loop?"}
+        return {"status": "timeout", "message": f"your code took too long: more than {limits.cpu_s} s of CPU time; is there an endless loop?"}
     if returncode == -signal.SIGKILL:
         return {"status": "crashed", "message": f"your code was killed, most likely for running out of memory (the limit is {limits.memory_mb} MB)"}
     if returncode == -signal.SIGXFSZ:

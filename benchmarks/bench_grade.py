@@ -1,0 +1,167 @@
+"""Benchmark: ``quizkit grade`` on generated submissions vs re-executing them with nbclient.
+
+nbgrader and otter-grader grade by re-executing every notebook; quizkit reads the answer
+records the quiz cells saved and re-scores them. This script:
+
+1. executes the notebook once per answer pattern (all right, all wrong, mixed, unanswered)
+   with nbclient, answers generated from the bank's key (code questions are left out);
+2. copies those into ``--n`` submissions with varied answers and student ids;
+3. times ``quizkit grade`` on all of them (the real command, in a subprocess) and, in the
+   same run, re-executing a sample of them with nbclient, extrapolated to all;
+4. prints submissions/second for both and the ratio.
+
+    python benchmarks/bench_grade.py                          # the test demo notebook
+    python benchmarks/bench_grade.py --notebook notebooks/01-confusion-matrix.ipynb \\
+        --key lessons/01-confusion-matrix.yaml --sample 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = ROOT / "tests" / "fixtures" / "grading"
+TARGET_S = 10.0
+
+
+def key_answers(bank) -> tuple[dict[str, object], dict[str, object]]:
+    """(right, wrong) answer per non-code question id, read from the bank's key."""
+    right, wrong = {}, {}
+    for q in bank.questions.values():
+        if q.type == "single_choice":
+            right[q.id] = q.correct
+            wrong[q.id] = next(o.id for o in q.options if o.id != q.correct)
+        elif q.type == "multiple_choice":
+            right[q.id] = list(q.correct)
+            wrong[q.id] = [o.id for o in q.options if o.id not in q.correct][:1] or list(q.correct)[:1]
+        elif q.type == "numeric":
+            right[q.id] = q.answer
+            wrong[q.id] = q.answer + 10 * (q.tolerance * (abs(q.answer) if q.tolerance_mode == "relative" else 1) + 1)
+        elif q.type == "text":
+            right[q.id] = q.accepted[0]
+            wrong[q.id] = "not the answer at all"
+    return right, wrong
+
+
+def patterns(bank) -> dict[str, list[tuple[str, object]]]:
+    right, wrong = key_answers(bank)
+    ids = list(right)
+    key = bank.id
+    return {
+        "right": [(f"{key}/{q}", right[q]) for q in ids],
+        "wrong": [(f"{key}/{q}", wrong[q]) for q in ids],
+        "mixed": [(f"{key}/{q}", (right if i % 2 else wrong)[q]) for i, q in enumerate(ids)],
+        "unanswered": [],
+    }
+
+
+def vary(base: dict, student: str, bank, right: dict, wrong: dict, rng: random.Random) -> dict:
+    """A copy of an executed notebook with its student id and some answers changed (as re-submitted)."""
+    nb = json.loads(json.dumps(base))
+    nb["metadata"].setdefault("quizkit", {})["student"] = student
+    flips = {q: rng.choice([right, wrong])[q] for q in right if rng.random() < 0.3}
+    for cell in nb["cells"]:
+        for output in cell.get("outputs", []):
+            record = output.get("data", {}).get("application/vnd.quizkit.answer+json")
+            if record and record["question"] in flips:
+                record["answer"] = flips[record["question"]]
+                record["correct"] = bank.questions[record["question"]].score(record["answer"]).correct
+    return nb
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--notebook", type=Path, default=DEMO / "grading-demo.ipynb")
+    parser.add_argument("--key", type=Path, default=DEMO / "grading-demo.yaml")
+    parser.add_argument("--n", type=int, default=200, help="submissions to generate (default 200)")
+    parser.add_argument("--sample", type=int, default=10, help="submissions re-executed with nbclient (default 10)")
+    parser.add_argument("--jobs", type=int, default=None)
+    args = parser.parse_args()
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    from quizkit.bank import load_bank
+    from quizkit.grade import scripted_submission
+
+    bank = load_bank(args.key)
+    right, wrong = key_answers(bank)
+    with tempfile.TemporaryDirectory(prefix="bench-grade-") as tmp:
+        tmp = Path(tmp)
+        # Executed in a copy of the notebook's folder, so relative bank paths still resolve.
+        work = tmp / "work"
+        work.mkdir()
+        for item in args.notebook.parent.iterdir():
+            if item.is_file():
+                (work / item.name).write_bytes(item.read_bytes())
+        t0 = time.perf_counter()
+        bases = {}
+        for name, answers in patterns(bank).items():
+            out = scripted_submission(work / args.notebook.name, answers, work / f"base-{name}.ipynb")
+            bases[name] = json.loads(out.read_text())
+        print(f"executed {len(bases)} answer patterns with nbclient in {time.perf_counter() - t0:.1f} s")
+
+        subs = tmp / "submissions"
+        subs.mkdir()
+        rng = random.Random(0)
+        names = list(bases)
+        paths = []
+        for i in range(args.n):
+            student = f"student{i:03d}"
+            nb = vary(bases[names[i % len(names)]], student, bank, right, wrong, rng)
+            path = subs / f"{student}.ipynb"
+            path.write_text(json.dumps(nb))
+            paths.append(path)
+        size_kb = sum(p.stat().st_size for p in paths) / len(paths) / 1024
+        print(f"generated {len(paths)} submissions ({size_kb:.0f} KB each on average)")
+
+        command = [sys.executable, "-m", "quizkit.cli", "grade", *map(str, paths), "--key", str(args.key),
+                   "--out", str(tmp / "gradebook.csv")]
+        if args.jobs:
+            command += ["--jobs", str(args.jobs)]
+        timings = {}
+        for label, extra in [("quizkit grade --report", ["--report", str(tmp / "report.html")]), ("quizkit grade (CSV+JSON only)", [])]:
+            t0 = time.perf_counter()
+            done = subprocess.run(command + extra, capture_output=True, text=True)
+            timings[label] = time.perf_counter() - t0
+            if done.returncode != 0:
+                print(done.stdout, done.stderr, file=sys.stderr)
+                return 1
+        print(done.stdout.strip().splitlines()[0])
+
+        sample = paths[: min(args.sample, len(paths))]
+        t0 = time.perf_counter()
+        for path in sample:
+            nb = nbformat.read(path, as_version=4)
+            NotebookClient(nb, timeout=600, kernel_name="python3",
+                           resources={"metadata": {"path": str(work)}}).execute()
+        sample_s = time.perf_counter() - t0
+        rerun_s = sample_s / len(sample) * len(paths)
+
+    n = len(paths)
+    print()
+    print(f"{'method':<40}{'seconds':>10}{'subs/s':>10}")
+    for label, seconds in timings.items():
+        print(f"{label:<40}{seconds:>10.2f}{n / seconds:>10.1f}")
+    grade_s = timings["quizkit grade --report"]
+    label = f"nbclient re-execution ({len(sample)} run, x{n / len(sample):g})" if len(sample) < n else "nbclient re-execution"
+    print(f"{label:<40}{rerun_s:>10.2f}{n / rerun_s:>10.2f}")
+    print(f"ratio: quizkit grade --report is {rerun_s / grade_s:.0f}x faster than re-executing")
+    if len(sample) < n:
+        print(f"(re-execution extrapolated from {len(sample)} of {n} notebooks, {sample_s:.1f} s measured)")
+    verdict = "met" if grade_s < TARGET_S else "NOT met"
+    print(f"target: {n} submissions in under {TARGET_S:g} s on {os.cpu_count()} cores: {verdict}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
