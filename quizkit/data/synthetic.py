@@ -140,17 +140,18 @@ def _generate(spec: TaskSpec, counts: list[list[int]], seed: int) -> list[list[t
 
 
 def _light_edit(text: str, rng: random.Random) -> str:
-    """A near copy: one typo, a dropped word or an added courtesy, as re-submitted data looks."""
+    """A near copy as re-submitted data looks: a typo, a doubled word or a copy marker.
+    Words are never dropped, so a negation ("no evidence of ...") keeps its meaning."""
     from quizkit.data.templates import add_typos
 
     words = text.split(" ")
     kind = rng.randrange(3)
     if kind == 0 and any(len(w) >= 4 and w.isalpha() for w in words):
         return add_typos(text, rng)
-    if kind == 1 and len(words) > 6:
-        del words[rng.randrange(1, len(words))]
-        return " ".join(words)
-    return text.rstrip(".!") + rng.choice((" thanks", "!!", " pls", ".", " :)", " asap"))
+    if kind == 1 and len(words) > 3:
+        i = rng.randrange(len(words))
+        return " ".join(words[: i + 1] + words[i:])
+    return text + rng.choice((" (resubmitted)", "..", " - copy", " !!", " thanks", " [dup]"))
 
 
 def _leak(splits: list[list[tuple[str, int]]], leak_rate: float, rng: random.Random) -> list[int]:

@@ -149,12 +149,12 @@ SPEC = TaskSpec(
     labels=("ham", "spam"),
     templates=(HAM, SPAM),
     hard=(HAM_HARD, SPAM_HARD),
-    hard_rate=0.25,
+    hard_rate=0.15,
     shared=SHARED,
-    shared_rate=0.06,
+    shared_rate=0.04,
     slots=SLOTS,
     styles=(
-        dict(lower=0.3, upper=0.02, typos=0.2, shorthand=0.25, drop_final_punct=0.3),
-        dict(lower=0.1, upper=0.12, typos=0.15, shorthand=0.1, drop_final_punct=0.2),
+        dict(lower=0.3, upper=0.02, typos=0.12, shorthand=0.2, drop_final_punct=0.3),
+        dict(lower=0.1, upper=0.12, typos=0.1, shorthand=0.1, drop_final_punct=0.2),
     ),
 )
