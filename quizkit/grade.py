@@ -481,8 +481,9 @@ def _flag_shared_ids(results: list[StudentGrade]) -> None:
     for student, rows in by_id.items():
         if len(rows) > 1:
             for r in rows:
-                others = ", ".join(sorted(o.source for o in rows if o is not r))
-                r.problems.append(f"student id {student!r} also used by {others}")
+                others = sorted(o.source for o in rows if o is not r)
+                more = f" and {len(others) - 3} more" if len(others) > 3 else ""
+                r.problems.append(f"student id {student!r} also used by {', '.join(others[:3])}{more}")
 
 
 # --------------------------------------------------------------------------- scripted submissions

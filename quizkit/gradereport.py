@@ -66,7 +66,11 @@ def _figures(book: Gradebook, rows: list[dict[str, Any]]) -> tuple[str, str]:
     totals = [book.total(s) for s in book.students]
     hist = Figure(figsize=(6, 3), layout="constrained")
     ax = hist.add_subplot()
-    ax.hist(totals, bins=min(20, max(1, int(book.max_points) + 1)), range=(0, max(book.max_points, 1)), color="#4477aa")
+    top = max(book.max_points, 1.0)
+    # One bar per whole point when that is readable, centred on the point value.
+    bins: Any = [i - 0.5 for i in range(int(top) + 2)] if top <= 40 else 20
+    ax.hist(totals, bins=bins, color="#4477aa", edgecolor="white")
+    ax.yaxis.get_major_locator().set_params(integer=True)
     ax.set_xlabel(f"total points (of {fmt(book.max_points)})")
     ax.set_ylabel("students")
     ax.set_title("Distribution of totals")
@@ -113,7 +117,7 @@ td,th{{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:t
 <img alt="histogram of total points" src="data:image/png;base64,{hist_png}">
 <h2>Questions</h2>
 <img alt="percent correct per question" src="data:image/png;base64,{bars_png}">
-<table><tr><th>question</th><th>type</th><th>points</th><th>answered</th><th>correct</th><th>mean points</th><th>most common wrong answer</th></tr>
+<table><tr><th>question</th><th>type</th><th>points</th><th>answered</th><th>correct (of all submissions)</th><th>mean points</th><th>most common wrong answer</th></tr>
 {table}
 </table>
 <h2>Submissions with problems</h2>

@@ -305,3 +305,29 @@ def test_cli_reports_a_bad_key_without_a_traceback(klass, tmp_path):
     assert done.returncode == 2
     assert done.stderr.strip().endswith("nope: no such file or folder") and "Traceback" not in done.stderr
     assert not (tmp_path / "g.csv").exists()
+
+
+def test_without_key_lessons_are_found_from_the_current_folder(klass, tmp_path):
+    (tmp_path / "lessons").mkdir()
+    (tmp_path / "lessons" / KEY.name).write_text(KEY.read_text())
+    (tmp_path / "work").mkdir()
+    done = quizkit_grade(klass / "carol.ipynb", "--out", "g.csv", "--jobs", "1", cwd=tmp_path / "work")
+    assert done.returncode == 0, done.stderr
+    row = next(csv.DictReader(io.StringIO((tmp_path / "work" / "g.csv").read_text())))
+    assert points(row) == EXPECTED["carol"] and row["status"] == "ok"
+
+
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_progress_bar_on_a_terminal_plain_counts_otherwise(klass):
+    paths = class_paths(klass)[1:] * 2  # bob, carol, dave twice: six submissions
+    terminal, log = Terminal(), io.StringIO()
+    grade_submissions(paths, [KEY], jobs=2, limits=LIMITS, progress=terminal)
+    grade_submissions(paths, [KEY], jobs=2, limits=LIMITS, progress=log)
+    frames = terminal.getvalue().split("\r")[1:]
+    assert frames[0] == "grading [#####.........................] 1/6"
+    assert frames[-1] == "grading [##############################] 6/6\n"
+    assert log.getvalue().splitlines() == [f"graded {i}/6" for i in range(1, 7)]
