@@ -32,26 +32,9 @@ DEMO = ROOT / "tests" / "fixtures" / "grading"
 TARGET_S = 10.0
 
 
-def key_answers(bank) -> tuple[dict[str, object], dict[str, object]]:
-    """(right, wrong) answer per non-code question id, read from the bank's key."""
-    right, wrong = {}, {}
-    for q in bank.questions.values():
-        if q.type == "single_choice":
-            right[q.id] = q.correct
-            wrong[q.id] = next(o.id for o in q.options if o.id != q.correct)
-        elif q.type == "multiple_choice":
-            right[q.id] = list(q.correct)
-            wrong[q.id] = [o.id for o in q.options if o.id not in q.correct][:1] or list(q.correct)[:1]
-        elif q.type == "numeric":
-            right[q.id] = q.answer
-            wrong[q.id] = q.answer + 10 * (q.tolerance * (abs(q.answer) if q.tolerance_mode == "relative" else 1) + 1)
-        elif q.type == "text":
-            right[q.id] = q.accepted[0]
-            wrong[q.id] = "not the answer at all"
-    return right, wrong
-
-
 def patterns(bank) -> dict[str, list[tuple[str, object]]]:
+    from quizkit.grade import key_answers
+
     right, wrong = key_answers(bank)
     ids = list(right)
     key = bank.id
@@ -91,7 +74,7 @@ def main() -> int:
     from nbclient import NotebookClient
 
     from quizkit.bank import load_bank
-    from quizkit.grade import scripted_submission
+    from quizkit.grade import key_answers, scripted_submission
 
     bank = load_bank(args.key)
     right, wrong = key_answers(bank)

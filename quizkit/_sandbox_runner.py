@@ -99,6 +99,10 @@ def make_hook(workdir: str, read_roots: list[str], deny_roots: list[str], lib_ro
                 refuse(f"write to {fspath(path)!r} outside its working directory")
             if not writing and not readable(full):
                 refuse(f"read {fspath(path)!r} (outside the files checks may read)")
+            # A folder opened as dir_fd would let a relative open escape the checks above
+            # (the open event does not carry dir_fd).
+            if not _inside(full, [workdir]) and os.path.isdir(full):
+                refuse(f"open the folder {fspath(path)!r}")
         elif event in CHANGES_PATH:
             for path in args[: CHANGES_PATH[event]]:
                 if isinstance(path, (str, bytes, os.PathLike)) and not _inside(resolve(path), [workdir]):

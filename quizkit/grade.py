@@ -325,7 +325,8 @@ def grade_submission(path: str | Path, index: dict[str, Path] | None = None, lim
     if path.is_dir():
         files = sorted(path.glob("*.ipynb"))
         if not files:
-            problems.append("no notebooks (.ipynb) in this folder")
+            inside = "; it holds folders: pass those, e.g. submissions/*" if any(p.is_dir() for p in path.iterdir()) else ""
+            problems.append(f"no notebooks (.ipynb) in this folder{inside}")
     elif path.exists():
         files = [path]
     else:
@@ -372,7 +373,13 @@ def grade_submission(path: str | Path, index: dict[str, Path] | None = None, lim
     student = next((nb.student for nb in notebooks if nb.student), None)
     if student is None and record_students:
         student = record_students.most_common(1)[0][0]
-    if len(record_students) > 1:
+    named = sorted({nb.student for nb in notebooks if nb.student})
+    if len(named) > 1:
+        # A class folder passed as one submission: merging would mix students' answers.
+        problems.append(f"notebooks of several students in one folder ({', '.join(named)}); not graded: "
+                        "pass each student's notebook or folder, e.g. submissions/*")
+        latest.clear()
+    elif len(record_students) > 1:
         problems.append(f"answer records name several students ({', '.join(sorted(record_students))})")
     # A record is stored in the asking cell and in the answering cell: say each problem once.
     problems[:] = dict.fromkeys(problems)
@@ -536,6 +543,32 @@ def scripted_submission(
     out.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, out)
     return out
+
+
+def key_answers(bank: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(right, wrong) answer per non-code question id, read from a bank's key: scripts for
+    :func:`scripted_submission`.
+
+    >>> from quizkit.bank import load_bank
+    >>> right, wrong = key_answers(load_bank("00-start-here"))
+    >>> right["what-is-fine-tuning"], wrong["what-is-fine-tuning"]
+    ('B', 'A')
+    """
+    right, wrong = {}, {}
+    for q in bank.questions.values():
+        if q.type == "single_choice":
+            right[q.id] = q.correct
+            wrong[q.id] = next(o.id for o in q.options if o.id != q.correct)
+        elif q.type == "multiple_choice":
+            right[q.id] = list(q.correct)
+            wrong[q.id] = [o.id for o in q.options if o.id not in q.correct][:1] or list(q.correct)[:1]
+        elif q.type == "numeric":
+            right[q.id] = q.answer
+            wrong[q.id] = round(q.answer + 10 * (q.tolerance * (abs(q.answer) if q.tolerance_mode == "relative" else 1) + 1), 6)
+        elif q.type == "text":
+            right[q.id] = q.accepted[0]
+            wrong[q.id] = "not the answer at all"
+    return right, wrong
 
 
 # --------------------------------------------------------------------------- command line

@@ -253,6 +253,16 @@ def test_bad_inputs_and_attacks_get_a_status_and_the_batch_goes_on(klass, tmp_pa
         assert points(table[str(klass / f"{student}.ipynb")]) == points(alone[student])
 
 
+def test_a_class_folder_passed_as_one_submission_is_not_merged(klass, tmp_path):
+    (tmp_path / "nested" / "alice").mkdir(parents=True)
+    book = grade_submissions([klass, tmp_path / "nested"], [KEY], limits=LIMITS)
+    by_source = {Path(s.source).name: s for s in book.students}
+    whole = by_source[klass.name]
+    assert whole.status.startswith("notebooks of several students in one folder (alice, bob, carol, dave); not graded")
+    assert whole.answers == {} and book.total(whole) == 0
+    assert by_source["nested"].status == "no notebooks (.ipynb) in this folder; it holds folders: pass those, e.g. submissions/*"
+
+
 def test_shared_student_ids_are_flagged(klass, tmp_path):
     twin = tmp_path / "alice-again.ipynb"
     twin.write_text((klass / "alice.ipynb").read_text())
@@ -331,3 +341,21 @@ def test_progress_bar_on_a_terminal_plain_counts_otherwise(klass):
     assert frames[0] == "grading [#####.........................] 1/6"
     assert frames[-1] == "grading [##############################] 6/6\n"
     assert log.getvalue().splitlines() == [f"graded {i}/6" for i in range(1, 7)]
+
+
+@pytest.mark.slow
+def test_a_real_lesson_notebook_scripted_and_graded(tmp_path):
+    from quizkit.bank import load_bank
+    from quizkit.grade import key_answers
+
+    root = Path(__file__).parents[1]
+    bank = load_bank(root / "lessons" / "00-start-here.yaml")
+    right, _ = key_answers(bank)
+    answers = {f"{bank.id}/{q}": value for q, value in right.items()}
+    answers[f"{bank.id}/write-accuracy"] = (
+        "def accuracy(y_true, y_pred):\n    return sum(t == p for t, p in zip(y_true, y_pred)) / len(y_true)\n")
+    submission = scripted_submission(root / "notebooks" / "00-start-here.ipynb", answers, tmp_path / "ann.ipynb", student="ann")
+    book = grade_submissions([submission], [root / "lessons"], limits=Limits(wall_s=120))
+    (ann,) = book.students
+    assert ann.status == "ok" and set(ann.answers) == {f"{bank.id}/{q}" for q in bank.questions}
+    assert book.total(ann) == book.max_points == sum(q.points for q in bank.questions.values())

@@ -163,11 +163,21 @@ def test_the_key_file_elsewhere_on_disk_cannot_be_read(tmp_path):
         f"def f():\n    return open('/proc/self/root' + {str(key)!r}).read()\n",
         f"import os\ndef f():\n    os.symlink({str(key)!r}, 'k')\n    return open('k').read()\n",
         f"import pathlib\ndef f():\n    return pathlib.Path({str(key)!r}).read_text()\n",
+        # a folder as dir_fd, then a relative name that looks like it is in the work dir
+        f"import os\ndef f():\n    d = os.open({str(key.parent)!r}, os.O_RDONLY)\n"
+        f"    return os.read(os.open({key.name!r}, os.O_RDONLY, dir_fd=d), 100)\n",
+        "import os\ndef f():\n    d = os.open('/etc', os.O_RDONLY)\n    return os.read(os.open('shadow', os.O_RDONLY, dir_fd=d), 9)\n",
     ]
     for source in attempts:
         outcome = run(source, [("leak", "print(answer())")])
         assert outcome.status == "error", outcome
         assert "SECRET-ANSWER" not in outcome.output + outcome.message
+
+
+def test_file_size_limit_stops_a_big_write():
+    outcome = run("def f():\n    with open('big.bin', 'wb') as fh:\n        fh.write(b'0' * (3 * 2**20))\n",
+                  limits=Limits(wall_s=20, cpu_s=5, file_mb=1))
+    assert outcome.status == "error" and "File too large" in outcome.message
 
 
 def test_environment_is_scrubbed(monkeypatch):
