@@ -23,6 +23,7 @@ import importlib
 import io
 import json
 import os
+import re
 import sys
 import tempfile
 from collections import Counter
@@ -36,6 +37,7 @@ from typing import Any
 from quizkit import __version__
 
 MAX_NOTEBOOK_MB = 50.0
+LESSON_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 # Up to this many submissions are graded in this process: a pool costs more than it saves.
 INLINE_BATCH = 4
 
@@ -204,22 +206,30 @@ def key_files(keys: Iterable[str | Path]) -> tuple[dict[str, Path], list[str]]:
     return index, explicit
 
 
-_BANKS: dict[str, Any] = {}
+# (lesson id, bank file or None for the lessons/ lookup) -> Bank or None; one per process.
+_BANKS: dict[tuple[str, Path | None], Any] = {}
 
 
 def _bank(lesson: str, index: dict[str, Path] | None) -> Any:
     """The key bank for a lesson (cached per process); None for a lesson the key lacks."""
-    from quizkit.bank import load_bank
+    from quizkit.bank import find_bank, load_bank
 
-    if lesson not in _BANKS:
-        if index is not None:
-            _BANKS[lesson] = load_bank(index[lesson]) if lesson in index else None
-        else:
-            try:
-                _BANKS[lesson] = load_bank(lesson)
-            except FileNotFoundError:
-                _BANKS[lesson] = None
-    return _BANKS[lesson]
+    if index is None:
+        # Only plain ids: a record naming a path must not pick its own answer key.
+        if not LESSON_ID.fullmatch(lesson):
+            return None
+        try:
+            file = find_bank(lesson)
+        except FileNotFoundError:
+            return None
+    elif lesson in index:
+        file = index[lesson]
+    else:
+        return None
+    cache_key = (lesson, file.resolve())
+    if cache_key not in _BANKS:
+        _BANKS[cache_key] = load_bank(file)
+    return _BANKS[cache_key]
 
 
 def _check_key(bank: Any) -> None:
@@ -455,8 +465,11 @@ def grade_submissions(
         importlib.import_module(module)
 
     index, explicit = key_files(keys) if keys else (None, [])
-    for lesson in explicit:
-        _check_key(_bank(lesson, index))
+    # Every key bank is loaded (and validated: BankError) here, before the pool forks.
+    for lesson in index or {}:
+        bank = _bank(lesson, index)
+        if lesson in explicit:
+            _check_key(bank)
     todo = [(str(p), index, limits, max_mb) for p in paths]
     jobs = jobs or os.cpu_count() or 1
     results: list[StudentGrade] = []

@@ -276,6 +276,10 @@ def test_key_errors_are_clear(klass, tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(ValueError, match="holds no question banks"):
         grade_submissions([klass / "alice.ipynb"], [tmp_path / "empty"])
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "grading-demo.yaml").write_text(KEY.read_text().replace("correct: B", "correct: Z"))
+    with pytest.raises(ValueError, match="question 'pick': correct: correct option 'Z' is not among A, B, C"):
+        grade_submissions([klass / "alice.ipynb"], [tmp_path / "bad"])
 
 
 def quizkit_grade(*args, cwd):
@@ -325,6 +329,18 @@ def test_without_key_lessons_are_found_from_the_current_folder(klass, tmp_path):
     assert done.returncode == 0, done.stderr
     row = next(csv.DictReader(io.StringIO((tmp_path / "work" / "g.csv").read_text())))
     assert points(row) == EXPECTED["carol"] and row["status"] == "ok"
+
+    # A record cannot name a bank file of its own choosing as its lesson.
+    (tmp_path / "work" / "mine.yaml").write_text(KEY.read_text().replace("id: grading-demo", "id: mine")
+                                                 .replace("correct: B", "correct: A"))
+
+    def own_key(record):
+        record["lesson"] = "mine.yaml"
+
+    edited(klass / "bob.ipynb", tmp_path / "work" / "bob.ipynb", own_key)
+    done = quizkit_grade("bob.ipynb", "--out", "g.csv", cwd=tmp_path / "work")
+    row = next(csv.DictReader(io.StringIO((tmp_path / "work" / "g.csv").read_text())))
+    assert row["total"] == "0" and row["status"].startswith("unknown lesson 'mine.yaml' ignored")
 
 
 class Terminal(io.StringIO):
