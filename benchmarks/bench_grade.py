@@ -80,16 +80,12 @@ def main() -> int:
     right, wrong = key_answers(bank)
     with tempfile.TemporaryDirectory(prefix="bench-grade-") as tmp:
         tmp = Path(tmp)
-        # Executed in a copy of the notebook's folder, so relative bank paths still resolve.
-        work = tmp / "work"
-        work.mkdir()
-        for item in args.notebook.parent.iterdir():
-            if item.is_file():
-                (work / item.name).write_bytes(item.read_bytes())
+        # Kernels run in the notebook's own folder, as for a learner (lessons/ lookup, data files).
+        work = args.notebook.resolve().parent
         t0 = time.perf_counter()
         bases = {}
         for name, answers in patterns(bank).items():
-            out = scripted_submission(work / args.notebook.name, answers, work / f"base-{name}.ipynb")
+            out = scripted_submission(args.notebook, answers, tmp / f"base-{name}.ipynb")
             bases[name] = json.loads(out.read_text())
         print(f"executed {len(bases)} answer patterns with nbclient in {time.perf_counter() - t0:.1f} s")
 
@@ -136,7 +132,7 @@ def main() -> int:
     for label, seconds in timings.items():
         print(f"{label:<40}{seconds:>10.2f}{n / seconds:>10.1f}")
     grade_s = timings["quizkit grade --report"]
-    label = f"nbclient re-execution ({len(sample)} run, x{n / len(sample):g})" if len(sample) < n else "nbclient re-execution"
+    label = f"nbclient re-execution ({len(sample)} run, x{n / len(sample):.3g})" if len(sample) < n else "nbclient re-execution"
     print(f"{label:<40}{rerun_s:>10.2f}{n / rerun_s:>10.2f}")
     print(f"ratio: quizkit grade --report is {rerun_s / grade_s:.0f}x faster than re-executing")
     if len(sample) < n:

@@ -27,7 +27,9 @@ Used by ``Quiz.check`` (practice) and ``quizkit grade``. Each call starts a fres
 Limits of this sandbox, honestly: audit hooks run inside the same interpreter as the
 learner's code. They stop the accidents and the ordinary tricks listed above, but code
 that sets out to defeat them (introspecting the interpreter's frames to forge a result,
-``ctypes`` into libraries already loaded, races between a path check and its use) can. The
+``ctypes`` into libraries already loaded, races between a path check and its use) can.
+Importing ``ctypes`` itself cannot be refused: torch imports it (and loads libc with it)
+when it is imported, so only the dangerous ctypes operations are refused. The
 resource limits and the process-group kill are enforced by the kernel and hold regardless.
 For high-stakes exams run the grader itself inside OS-level isolation (a container or VM
 without network and with the answer keys not mounted), and read the code answers the
