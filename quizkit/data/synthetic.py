@@ -120,16 +120,17 @@ def _generate(spec: TaskSpec, counts: list[list[int]], seed: int) -> list[list[t
     for _ in range(_MAX_HELD_OUT_ROUNDS):
         if all(len(h) == k for h, k in zip(held_out, need)):
             break
+        # Draw extra: some candidates are rejected as too close to a training text.
         candidates = [
             (t, label)
             for label, rng in enumerate(rngs)
-            for t in _draw_unique(spec, label, math.ceil(1.3 * (need[label] - len(held_out[label]))), rng, seen)
+            for t in _draw_unique(spec, label, math.ceil(1.6 * (need[label] - len(held_out[label]))), rng, seen)
         ]
         _, sims = index.query([t for t, _ in candidates])
         for (text, label), sim in zip(candidates, sims):
             if sim < HELD_OUT_MAX_SIMILARITY and len(held_out[label]) < need[label]:
                 held_out[label].append(text)
-    else:
+    if any(len(h) < k for h, k in zip(held_out, need)):
         raise RuntimeError(
             f"could not write enough {spec.name!r} texts unlike the training texts for the held-out "
             "splits: ask for a smaller n"
@@ -213,9 +214,9 @@ def make_dataset(
     Texts depend only on ``task``, ``n``, ``positive_rate`` and ``seed``: changing the noise
     or the leak changes labels or leaked test rows and nothing else.
 
-    >>> dd = make_dataset("fraud", n=500, positive_rate=0.02, seed=3)
+    >>> dd = make_dataset("fraud", n=1000, positive_rate=0.02, seed=3)
     >>> sum(dd["test"]["label"]), dd["test"].num_rows
-    (2, 75)
+    (3, 150)
     """
     _check_args(task, n, positive_rate, label_noise, leak_rate, seed)
     from datasets import ClassLabel, Dataset, DatasetDict, DatasetInfo, Features, Value

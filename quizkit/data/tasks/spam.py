@@ -149,12 +149,12 @@ SPEC = TaskSpec(
     labels=("ham", "spam"),
     templates=(HAM, SPAM),
     hard=(HAM_HARD, SPAM_HARD),
-    hard_rate=0.15,
+    hard_rate=0.08,
     shared=SHARED,
-    shared_rate=0.04,
+    shared_rate=0.03,
     slots=SLOTS,
     styles=(
-        dict(lower=0.3, upper=0.02, typos=0.12, shorthand=0.2, drop_final_punct=0.3),
-        dict(lower=0.1, upper=0.12, typos=0.1, shorthand=0.1, drop_final_punct=0.2),
+        dict(lower=0.3, upper=0.02, typos=0.08, shorthand=0.2, drop_final_punct=0.3),
+        dict(lower=0.1, upper=0.12, typos=0.08, shorthand=0.1, drop_final_punct=0.2),
     ),
 )
