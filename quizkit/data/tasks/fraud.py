@@ -57,7 +57,7 @@ LEGIT = (
     "ATM withdrawal of {small_amount} in {home_city} with chip and PIN[, usual branch|, near home|]",
     "Payroll deposit of {big_amount} from [employer|{shop} Ltd|the NHS|the council][, same date as every month|]",
     "Login from {device}[ in {home_city}|]; {confirmed}; no changes to payee list",
-    "Contactless payment of {tiny_amount} at {store} in {home_city}[, regular morning coffee|]",
+    "Contactless payment of {tiny_amount} at [Starbucks|Costa|Pret|Greggs|the station café] in {home_city}[, regular morning coffee|]",
     "Customer [called|messaged] to report a [lost|damaged] card[ before any spending|]; card cancelled and reissued, no disputed transactions",
     "Large purchase of {big_amount} at {electronics} [after a salary increase|for a home office|in store with chip and PIN]; {confirmed}",
     "Two charges of {small_amount} at {store}: [one was a pre-authorisation|the hotel deposit was released|the customer ordered twice]; no loss",
