@@ -173,12 +173,26 @@ class LabNotebook:
     def cell(self, index: int):
         return self.page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell").nth(index)
 
-    def run_cell(self, index: int) -> None:
-        """Run one cell with Shift+Enter and wait for its execution count."""
-        cell = self.cell(index)
-        cell.locator(".jp-InputArea-editor").click()
-        self.page.keyboard.press("Shift+Enter")
-        cell.locator(".jp-InputPrompt").filter(has_text=re.compile(r"\[\d+\]")).wait_for()
+    def run_cell(self, index: int, tries: int = 3) -> None:
+        """Run one cell with Shift+Enter and wait until it has an execution count.
+
+        A cell run while the page is still connecting to the kernel is silently not sent
+        (its prompt stays "[ ]"); it is run again then. A queued or running cell shows "[*]"
+        and is never sent twice.
+        """
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        prompt = self.cell(index).locator(".jp-InputPrompt")
+        for attempt in range(tries):
+            self.cell(index).locator(".jp-InputArea-editor").click()
+            self.page.keyboard.press("Shift+Enter")
+            try:
+                prompt.filter(has_text=re.compile(r"\[(\d+|\*)\]")).wait_for(timeout=20_000)
+                break
+            except PlaywrightTimeout:
+                if attempt == tries - 1:
+                    raise
+        prompt.filter(has_text=re.compile(r"\[\d+\]")).wait_for()
         self.wait_idle()
 
     def save(self) -> None:
