@@ -33,9 +33,10 @@ RECIPES: dict[str, dict] = {
     "early-stop-minilm": dict(model="minilm", data=NOISY_SPAM, epochs=10, learning_rate=1e-4, max_length=64,
                               eval_strategy="steps", eval_steps=9, logging_steps=9,
                               early_stopping_patience=3, metric_for_best_model="loss"),
-    # Lesson 04: a pretrained model on rare fraud, without and with class weights.
+    # Lesson 04: a pretrained model on rare fraud: one short run, and a longer one with class weights.
     "fraud-minilm": dict(model="minilm", data=RARE_FRAUD, epochs=1, max_length=64),
-    "fraud-minilm-balanced": dict(model="minilm", data=RARE_FRAUD, epochs=1, max_length=64, class_weights="balanced"),
+    "fraud-minilm-balanced": dict(model="minilm", data=RARE_FRAUD, epochs=3, learning_rate=1e-4, max_length=64,
+                                  class_weights="balanced"),
 }
 
 
