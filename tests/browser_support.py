@@ -66,7 +66,8 @@ class LabServer:
     log: Path
 
     def tree_url(self, name: str) -> str:
-        return f"{self.url}/lab/tree/{name}?token={self.token}"
+        # "reset": start from an empty workspace, not with the tabs an earlier test left open.
+        return f"{self.url}/lab/tree/{name}?token={self.token}&reset"
 
     def write_notebook(self, name: str, cells: list[str]) -> Path:
         nb = nbformat.v4.new_notebook()
@@ -162,16 +163,19 @@ class LabNotebook:
 
     def __init__(self, page, lab: LabServer, name: str):
         self.page, self.lab, self.path = page, lab, lab.root / name
+        # JupyterLab restores the workspace, so notebooks opened by earlier tests come back as
+        # hidden tabs: look only inside the notebook in front.
+        self.panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
         page.goto(lab.tree_url(name))
         self.wait_idle()
 
     def wait_idle(self) -> None:
         """Wait until the notebook is shown and its kernel is idle."""
-        self.page.locator(".jp-NotebookPanel .jp-Cell").first.wait_for(state="visible")
-        self.page.locator(".jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for(state="attached")
+        self.panel.locator(".jp-Cell").first.wait_for(state="visible")
+        self.panel.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for(state="attached")
 
     def cell(self, index: int):
-        return self.page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell").nth(index)
+        return self.panel.locator(".jp-Notebook .jp-Cell").nth(index)
 
     def run_cell(self, index: int, tries: int = 3) -> None:
         """Run one cell with Shift+Enter and wait until it has an execution count.
