@@ -169,9 +169,21 @@ class LabNotebook:
         page.goto(lab.tree_url(name))
         self.wait_idle()
 
+    def accept_kernel_dialog(self) -> None:
+        """Accept JupyterLab's "Select Kernel" dialog when it shows.
+
+        With a fresh workspace, JupyterLab sometimes asks which kernel to start even though the
+        notebook names one; the dialog then blocks every click on the page.
+        """
+        dialog = self.page.locator(".jp-Dialog", has_text="Select Kernel")
+        if dialog.count() and dialog.first.is_visible():
+            dialog.first.locator(".jp-mod-accept").click()
+            dialog.first.wait_for(state="detached")
+
     def wait_idle(self) -> None:
         """Wait until the notebook is shown and its kernel is idle."""
         self.panel.locator(".jp-Cell").first.wait_for(state="visible")
+        self.accept_kernel_dialog()
         self.panel.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for(state="attached")
 
     def cell(self, index: int):
@@ -188,9 +200,11 @@ class LabNotebook:
 
         prompt = self.cell(index).locator(".jp-InputPrompt")
         for attempt in range(tries):
-            self.cell(index).locator(".jp-InputArea-editor").click()
-            self.page.keyboard.press("Shift+Enter")
+            self.accept_kernel_dialog()
             try:
+                # Short click timeout: a dialog that opens meanwhile is accepted on the next try.
+                self.cell(index).locator(".jp-InputArea-editor").click(timeout=20_000)
+                self.page.keyboard.press("Shift+Enter")
                 prompt.filter(has_text=re.compile(r"\[(\d+|\*)\]")).wait_for(timeout=20_000)
                 break
             except PlaywrightTimeout:
