@@ -413,21 +413,43 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"cannot save {type(value).__name__} to JSON")
 
 
+# Runs recorded with tools/record_runs.py ship inside the package, so a lesson replays them by
+# name from any working folder (Colab, an installed wheel) and not only from a checkout.
+RECORDED_RUNS = Path(__file__).resolve().parent / "runs"
+
+
+def recorded_runs() -> list[str]:
+    """Names of the runs shipped with quizkit, for :func:`load_run`.
+
+    >>> "overfit-minilm" in recorded_runs()
+    True
+    """
+    return sorted(p.parent.name for p in RECORDED_RUNS.glob("*/run.json"))
+
+
 def load_run(directory: str | os.PathLike) -> RunResult:
     """Read a run saved with :meth:`RunResult.save` (``trainer`` is ``None``).
 
-    >>> result = load_run("runs/first")  # doctest: +SKIP
-    >>> result.test_metrics.f1  # doctest: +SKIP
+    ``directory`` is a folder (or its ``run.json``) written by ``save``, or the name of a run
+    shipped with quizkit (:func:`recorded_runs`).
+
+    >>> result = load_run("overfit-minilm")
+    >>> result.config.epochs
+    10
     """
     import numpy as np
 
     from quizkit.metrics import from_predictions
 
     target = Path(directory)
+    if not target.exists() and str(directory) in recorded_runs():
+        target = RECORDED_RUNS / str(directory)
     if target.is_dir():
         target = target / "run.json"
     if not target.is_file():
-        raise FileNotFoundError(f"load_run: no saved run at {str(target)!r} (expected the run.json written by RunResult.save)")
+        raise FileNotFoundError(
+            f"load_run: no saved run at {str(target)!r} (expected the run.json written by RunResult.save); "
+            f"runs shipped with quizkit: {', '.join(recorded_runs())}")
     payload = json.loads(target.read_text())
     if payload.get("format") != SAVE_FORMAT:
         raise ValueError(f"load_run: {str(target)!r} has format {payload.get('format')!r}, expected {SAVE_FORMAT}")

@@ -1,7 +1,7 @@
 """Re-execute the course notebooks in place, offline, so the committed outputs are real.
 
 Every notebook runs top to bottom in a fresh kernel started in ``notebooks/`` (so relative
-paths such as ``runs/...`` resolve as they do for a learner). Cells tagged
+paths resolve as they do for a learner). Cells tagged
 ``raises-exception`` may fail; any other error stops that notebook and exits non-zero.
 Notebooks run one after another: the machine's cores are shared.
 

@@ -2,7 +2,8 @@
 
 Some lessons need runs that take minutes on a CPU (many epochs, thousands of examples).
 Each is trained once here with ``quizkit.train.run`` and saved with ``RunResult.save`` into
-``notebooks/runs/<name>/run.json``; the notebooks load them with ``quizkit.train.load_run``.
+``quizkit/runs/<name>/run.json`` (package data, so installed copies such as Colab have them);
+the notebooks load them by name with ``quizkit.train.load_run("<name>")``.
 Runs are seeded, so re-recording on the same machine gives the same numbers.
 
     python tools/record_runs.py              # record every run
@@ -18,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-RUNS_DIR = Path(__file__).resolve().parent.parent / "notebooks" / "runs"
+RUNS_DIR = Path(__file__).resolve().parent.parent / "quizkit" / "runs"
 
 # Small, noisy spam data: after a few epochs the model starts memorising the flipped labels.
 NOISY_SPAM = {"task": "spam", "n": 400, "label_noise": 0.2}
