@@ -31,7 +31,7 @@ _LAZY = {
     "ConfusionMatrixPlot": "quizkit.viz",
     "ThresholdExplorer": "quizkit.viz",
     "LearningCurvePlot": "quizkit.viz",
-    "grade_submissions": "quizkit.grade",
+    "grade_submissions": "quizkit.grading",
     "diagnose": "quizkit.diagnose",
     "diagnose_predictions": "quizkit.diagnose",
 }

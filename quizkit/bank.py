@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import copy
 import difflib
 import hashlib
 import json
@@ -29,10 +30,17 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, TypeAdapter, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    TypeAdapter,
+    ValidationError,
+)
 
 COURSE_FILE = "course.yaml"
 LESSONS_DIR = "lessons"
@@ -338,9 +346,40 @@ class Text(_Question):
 
 
 class Check(_Strict):
+    """One call of the learner's function and what it must give (see the README's check format).
+
+    The call is made in the computing process: ``args``/``kwargs`` (plain data) or ``call``, a
+    Python expression over the setup's names and ``answer`` (for inputs that are not plain
+    data). ``observe`` maps names to expressions over the output ``out`` when the output itself
+    is not plain data. What it must give stays in the key: ``expect`` (plain data, numbers
+    within ``tolerance``), ``raises`` (an exception type name), or, with neither, what the
+    question's ``reference`` returns for the same ``args``.
+    """
+
     name: str = Field(min_length=1)
-    code: str = Field(min_length=1)
     hidden: bool = False
+    args: list[Any] | None = None
+    kwargs: dict[str, Any] | None = None
+    call: str | None = Field(default=None, min_length=1)
+    observe: dict[str, str] | None = None
+    expect: Any = None
+    raises: str | None = Field(default=None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
+    tolerance: float = Field(default=1e-9, ge=0)
+    message: str | None = Field(default=None, min_length=1)
+
+    @property
+    def has_expect(self) -> bool:
+        return "expect" in self.model_fields_set
+
+    def job_call(self) -> dict[str, Any]:
+        """What the computing process is told: the call only, never the expected value."""
+        if self.call is not None:
+            call: dict[str, Any] = {"call": self.call}
+        else:
+            call = {"args": list(self.args or []), "kwargs": dict(self.kwargs or {})}
+        if self.observe:
+            call["observe"] = dict(self.observe)
+        return call
 
 
 class Code(_Question):
@@ -349,28 +388,71 @@ class Code(_Question):
     setup: str = ""
     starter: str = ""
     checks: list[Check] = Field(default_factory=list)
+    # The model solution, part of the key: computes expected values for checks without ``expect``.
+    reference: str | None = Field(default=None, min_length=1)
     explanation: str | None = None
+    _reference_fn: Any = PrivateAttr(default=None)
 
-    def run(self, source: str, limits: Any = None, *, hidden: bool = True) -> tuple[Any, Score]:
-        """Run the checks on the learner's ``source`` in the sandbox: ``(CheckOutcome, Score)``.
+    def expected(self, check: Check) -> Any:
+        """The expected value of a check: its ``expect``, or the reference's output on its args."""
+        if check.has_expect or check.raises is not None:
+            return check.expect
+        if self.reference is None or check.call is not None or check.observe:
+            raise ValueError(f"check '{check.name}' of {self.id} has no expect and no reference can compute it")
+        if self._reference_fn is None:
+            namespace: dict[str, Any] = {"__name__": "__quizkit_reference__"}
+            exec(compile(self.reference, f"<{self.id} reference>", "exec"), namespace)  # noqa: S102 - the key's own code
+            self._reference_fn = namespace[self.entry]
+        from quizkit.grading._runner import plain
+
+        return plain(self._reference_fn(*copy.deepcopy(check.args or []), **copy.deepcopy(check.kwargs or {})))
+
+    def run(self, source: str, limits: Any = None, *, hidden: bool = True, isolation: Any = None) -> tuple[Any, Score]:
+        """Compute the learner's outputs in a separate process, then judge them here: ``(CheckOutcome, Score)``.
 
         ``hidden=False`` runs only the visible checks (what a learner sees while practising);
-        the grader runs them all.
+        the grader runs them all. ``isolation`` (:class:`quizkit.grading.isolation.Isolation`):
+        a plain child process when None.
         """
-        from quizkit.sandbox import Limits, run_checks
+        from quizkit.grading.isolation import NONE, compute
 
         checks = [c for c in self.checks if hidden or not c.hidden]
-        outcome = run_checks(
-            source,
-            self.entry,
-            [(c.name, c.code) for c in checks],
-            setup=self.setup,
-            limits=limits if limits is not None else Limits(),
-        )
+        job = {"setup": self.setup, "source": source, "entry": self.entry, "calls": [c.job_call() for c in checks]}
+        outcome = self.judge(compute(job, isolation or NONE, limits), checks)
         return outcome, self.score_outcome(outcome, n_checks=len(checks))
 
+    def judge(self, computed: Any, checks: Sequence[Check]) -> Any:
+        """Decide pass/fail from the computed plain data (:class:`quizkit.grading.isolation.Computed`)."""
+        from quizkit.grading.judge import CheckOutcome, verdict
+
+        base = {"output": computed.output, "duration_s": computed.duration_s, "isolation": computed.isolation}
+        status, detail = computed.status, computed.detail
+        if status in ("timeout", "crashed"):
+            return CheckOutcome(status, computed.message, **base)
+        if status == "setup":
+            raised = detail.get("raised") or {}
+            return CheckOutcome("crashed", f"the question's setup code failed ({raised.get('type')}: "
+                                f"{raised.get('message')}); tell your instructor", **base)
+        if status == "syntax":
+            line = detail.get("line")
+            where = f" (line {line})" if isinstance(line, int) and not isinstance(line, bool) else ""
+            return CheckOutcome("error", f"your code has a syntax error: {detail.get('message')}{where}", **base)
+        if status == "raised":
+            ok, why = verdict({"raised": detail.get("raised")}, raises="")
+            return CheckOutcome("error", why, **base)
+        if status == "missing":
+            return CheckOutcome("error", f"your code does not define {self.entry}", **base)
+        passed: list[str] = []
+        for check, value in zip(checks, computed.values):
+            ok, why = verdict(value, expected=self.expected(check), raises=check.raises, tolerance=check.tolerance)
+            if not ok:
+                message = f"{check.message} ({why})" if check.message else why
+                return CheckOutcome("failed", message, check.name, tuple(passed), **base)
+            passed.append(check.name)
+        return CheckOutcome("passed", f"all {len(passed)} checks passed", None, tuple(passed), **base)
+
     def score_outcome(self, outcome: Any, n_checks: int | None = None) -> Score:
-        """Turn a sandbox ``CheckOutcome`` into a Score with learner-facing feedback."""
+        """Turn a ``CheckOutcome`` into a Score with learner-facing feedback."""
         detail = (outcome.message or "").strip()
         if outcome.status == "passed":
             n = len(self.checks) if n_checks is None else n_checks
@@ -385,13 +467,13 @@ class Code(_Question):
             "error": "Your code raised an error",
             "timeout": "Your code took too long",
             "crashed": "Your code crashed the checker",
-        }.get(outcome.status, f"Checks ended with status {outcome.status!r}")
-        if detail.lower().startswith("your code"):  # the sandbox's message already says it
+        }.get(outcome.status, f"Not graded ({outcome.status})")
+        if detail.lower().startswith("your code"):  # the message already says it
             return self._score(False, detail[0].upper() + detail[1:])
         return self._score(False, f"{headline}: {detail}" if detail else headline + ".")
 
 
-Question = Annotated[Union[SingleChoice, MultipleChoice, Numeric, Text, Code], Field(discriminator="type")]
+Question = Annotated[SingleChoice | MultipleChoice | Numeric | Text | Code, Field(discriminator="type")]
 _QUESTION = TypeAdapter(Question)
 QUESTION_TYPES = ("single_choice", "multiple_choice", "numeric", "text", "code")
 
@@ -501,14 +583,55 @@ def _read_yaml(path: Path, shown: str) -> tuple[Any, list[Problem]]:
         return None, [Problem(shown, f"{where}invalid YAML: {reason}")]
 
 
-def _compile_problems(file: str, q: Code) -> list[Problem]:
+def _code_problems(file: str, q: Code, released: bool) -> list[Problem]:
+    """Setup, reference, calls and observations compile; every check says what it must give."""
     problems = []
-    snippets = [("setup", q.setup)] + [(f"checks.{i}.code", c.code) for i, c in enumerate(q.checks)]
-    for field, code in snippets:
+    snippets = [("setup", q.setup, "exec")] + ([("reference", q.reference, "exec")] if q.reference else [])
+    for i, c in enumerate(q.checks):
+        snippets += [(f"checks.{i}.call", c.call, "eval")] if c.call else []
+        snippets += [(f"checks.{i}.observe.{k}", v, "eval") for k, v in (c.observe or {}).items()]
+    for field, code, mode in snippets:
         try:
-            compile(code, f"{q.id}:{field}", "exec")
+            compile(code, f"{q.id}:{field}", mode)
         except SyntaxError as e:
             problems.append(Problem(file, f"does not compile: {e.msg} (line {e.lineno})", q.id, field))
+    if released and q.reference:
+        problems.append(Problem(file, "a released bank must not hold the reference solution", q.id, "reference"))
+    for i, c in enumerate(q.checks):
+        where = f"checks.{i}"
+        if (c.call is None) == (c.args is None):
+            problems.append(Problem(file, "give either args (plain data) or call (an expression using answer)", q.id, where))
+        if c.kwargs is not None and c.call is not None:
+            problems.append(Problem(file, "kwargs go with args, not with call", q.id, f"{where}.kwargs"))
+        if c.has_expect and c.raises is not None:
+            problems.append(Problem(file, "give expect or raises, not both", q.id, where))
+        if c.has_expect:
+            try:
+                json.dumps(c.expect, allow_nan=False)
+            except (TypeError, ValueError):
+                problems.append(Problem(file, "must be plain data (numbers, strings, booleans, null, lists, mappings)", q.id, f"{where}.expect"))
+        elif c.raises is None and not released and (q.reference is None or c.call is not None or c.observe):
+            problems.append(Problem(file, "missing: give expect or raises (a reference computes expect only for args without observe)", q.id, f"{where}.expect"))
+    if q.reference and not problems:
+        problems += _reference_problems(file, q)
+    return problems
+
+
+def _reference_problems(file: str, q: Code) -> list[Problem]:
+    """The reference must define the entry and agree with every written ``expect`` it could compute."""
+    from quizkit.grading.judge import same
+
+    problems = []
+    for i, c in enumerate(q.checks):
+        if c.call is not None or c.observe or c.raises is not None:
+            continue
+        try:
+            got = q.expected(Check.model_validate(c.model_dump(exclude={"expect"})))
+        except Exception as e:  # noqa: BLE001 - the instructor's code: report it as a bank problem
+            problems.append(Problem(file, f"the reference fails on check '{c.name}': {type(e).__name__}: {e}", q.id, "reference"))
+            break
+        if c.has_expect and not same(got, c.expect, c.tolerance):
+            problems.append(Problem(file, f"the reference gives {got!r}, not the expected {c.expect!r}", q.id, f"checks.{i}.expect"))
     return problems
 
 
@@ -560,7 +683,7 @@ def _semantic_problems(file: str, q: Any, concepts: set[str] | None, released: b
     if q.type == "text" and q.accepted is not None and not [a for a in q.accepted if normalize_text(a)]:
         problems.append(Problem(file, "list at least one non-empty accepted answer", q.id, "accepted"))
     if q.type == "code":
-        problems.extend(_compile_problems(file, q))
+        problems.extend(_code_problems(file, q, released))
     return problems
 
 

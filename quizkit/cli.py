@@ -21,7 +21,7 @@ from quizkit import __version__
 COMMANDS: dict[str, tuple[str, str]] = {
     "check-lessons": ("quizkit.bank", "validate question banks (lessons/*.yaml); exit 1 on any problem"),
     "release": ("quizkit.release", "write a student copy of a question bank without the answer key in plain text"),
-    "grade": ("quizkit.grade", "grade saved notebooks (one file or folder per student) into a gradebook"),
+    "grade": ("quizkit.grading.cli", "grade saved notebooks (one file or folder per student) into a gradebook"),
 }
 
 

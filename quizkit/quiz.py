@@ -84,7 +84,7 @@ class Quiz:
     ``lesson`` is a lesson id (``lessons/<id>.yaml``) or a path to a bank (a released copy
     works too). ``feedback`` is "instant" (right/wrong and explanations) or "none" (exam: the
     answer is recorded, nothing is revealed); it defaults to the bank's ``feedback``.
-    ``student`` is stored in every record. ``limits`` (a :class:`quizkit.sandbox.Limits`)
+    ``student`` is stored in every record. ``limits`` (a :class:`quizkit.grading.Limits`)
     bounds each run of a code question's checks; the sandbox's defaults otherwise.
     """
 

@@ -35,13 +35,26 @@ from quizkit import __version__
 from quizkit.bank import Bank, BankError, load_bank, make_lock, normalize_text
 
 
+def _visible_checks(q: Any) -> list[dict[str, Any]]:
+    """Visible checks only, each with its expected value written out (the reference is not shipped)."""
+    checks = []
+    for check in q.checks:
+        if not check.hidden:
+            data = check.model_dump(mode="json", exclude_none=True)
+            if not check.has_expect and check.raises is None:
+                data["expect"] = q.expected(check)
+            checks.append(data)
+    return checks
+
+
 def _exam_question(q: Any) -> dict[str, Any]:
     """Exam copy: no key and no explanations at all; the grader scores with the full bank."""
     data = q.model_dump(mode="json", exclude_none=True, exclude={"correct", "answer", "accepted", "fuzzy", "explanation"})
     for option in data.get("options", []):
         option.pop("explanation", None)
     if q.type == "code":
-        data["checks"] = [c for c in data["checks"] if not c.get("hidden")]
+        data["checks"] = _visible_checks(q)
+        data.pop("reference", None)  # the model solution stays in the instructor's bank
     return {"id": data.pop("id"), "type": data.pop("type"), **data}
 
 
@@ -60,7 +73,8 @@ def _released_question(q: Any, salt: str) -> dict[str, Any]:
         accepted = dict.fromkeys(normalize_text(a) for a in data.pop("accepted"))
         data["key"] = [make_lock(salt, q.id, a, explanation) for a in accepted]
     elif q.type == "code":
-        data["checks"] = [c for c in data["checks"] if not c.get("hidden")]
+        data["checks"] = _visible_checks(q)
+        data.pop("reference", None)
         data.pop("explanation", None)  # it is usually the model solution
     if "key" in data:
         data["key"] = [lock.model_dump(exclude_none=True) for lock in data["key"]]

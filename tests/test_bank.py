@@ -41,7 +41,10 @@ def test_check_lessons_names_every_seeded_mistake():
         f"{seeded}: question 'q-concept': concepts: unknown concept 'quantum-metrics'",
         f"{seeded}: question 'q-no-tolerance': tolerance: missing",
         f"{seeded}: question 'q-no-checks': checks: a code question needs at least one check",
-        f"{seeded}: question 'q-bad-check': checks.0.code: does not compile",
+        f"{seeded}: question 'q-bad-check': checks.0.call: does not compile",
+        f"{seeded}: question 'q-bad-check': checks.1.expect: missing: give expect or raises",
+        f"{seeded}: question 'q-bad-check': checks.2.expect: must be plain data",
+        f"{seeded}: question 'q-bad-reference': checks.0.expect: the reference gives 2, not the expected 3",
         f"{BAD / 'course.yaml'}: lessons: lesson 'missing-lesson' has no bank",
     ]
     lines = result.stdout.splitlines()
@@ -53,7 +56,7 @@ def test_check_lessons_names_every_seeded_mistake():
 def test_a_bad_bank_is_never_half_loaded():
     with pytest.raises(BankError) as info:
         load_bank(BAD / "seeded.yaml")
-    assert len(info.value.problems) == 9  # all of seeded.yaml's mistakes, not just the first
+    assert len(info.value.problems) == 12  # all of seeded.yaml's mistakes, not just the first
     assert {p.question for p in info.value.problems} >= {"q-dup", "q-bad-correct", "q-bad-check"}
 
 

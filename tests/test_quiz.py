@@ -198,7 +198,7 @@ def test_code_question_runs_the_checks_in_the_sandbox(capsys):
 
     quiz.check("write-double", double)
     out = capsys.readouterr().out
-    assert "Check 'doubles three' failed" in out and "double(3) should be 6, got 4" in out
+    assert "Check 'doubles three' failed" in out and "double(3) should be 6 (expected 6, got 4)" in out
     state = quiz.state("write-double")
     assert (state.attempts, state.correct) == (1, False) and state.answer.startswith("def double(x):")
     code, submit, *_, feedback = _widgets(quiz, "write-double")
@@ -212,7 +212,7 @@ def test_code_question_runs_the_checks_in_the_sandbox(capsys):
 def test_notebook_code_checks_survive_errors_loops_and_floods(tmp_path):
     path, nb = _execute(tmp_path, [
         # Short limits keep the endless loop below from holding the test for the default 30 s.
-        f"from quizkit import Quiz\nfrom quizkit.sandbox import Limits\nquiz = Quiz({str(DEMO)!r}, limits=Limits(wall_s=20, cpu_s=4))",
+        f"from quizkit import Quiz\nfrom quizkit.grading import Limits\nquiz = Quiz({str(DEMO)!r}, limits=Limits(wall_s=20, cpu_s=4))",
         "def double(x):\n    return 2 * x\nquiz.check('write-double', double)",
         "def double(x):\n    raise ZeroDivisionError('boom')\nquiz.check('write-double', double)",
         "def double(x):\n    while True:\n        pass\nquiz.check('write-double', double)",

@@ -5,8 +5,10 @@ wrong answer, and the submissions that could not be fully graded. Figures are ma
 PNGs embedded as base64; the page holds no timestamps, so the same gradebook gives the same
 bytes.
 
->>> from quizkit.grade import grade_submissions                      # doctest: +SKIP
->>> html = report_html(grade_submissions(["subs/a.ipynb"], ["lessons/"]))  # doctest: +SKIP
+>>> from quizkit.grading import grade_submissions
+>>> html = report_html(grade_submissions([], ["tests/fixtures/grading/grading-demo.yaml"]))
+>>> html.startswith("<!DOCTYPE html>")
+True
 """
 
 from __future__ import annotations
@@ -18,11 +20,11 @@ import statistics
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from quizkit.grade import fmt
+from quizkit.grading.gradebook import fmt, safe_text
 from quizkit.records import short_answer
 
 if TYPE_CHECKING:
-    from quizkit.grade import AnswerGrade, Gradebook
+    from quizkit.grading.gradebook import AnswerGrade, Gradebook
 
 
 def wrong_answer_label(answer: AnswerGrade) -> str:
@@ -32,6 +34,7 @@ def wrong_answer_label(answer: AnswerGrade) -> str:
     if answer.checks["status"] == "failed":
         return f"failed check '{answer.checks['failed_check']}'"
     return f"code {answer.checks['status']}"
+
 
 
 def question_rows(book: Gradebook) -> list[dict[str, Any]]:
@@ -86,11 +89,18 @@ def _figures(book: Gradebook, rows: list[dict[str, Any]]) -> tuple[str, str]:
 
 def report_html(book: Gradebook) -> str:
     """The report page as a string."""
-    esc = html.escape
+    def esc(text: str) -> str:
+        return html.escape(safe_text(str(text)))
+
     rows = question_rows(book)
     totals = [book.total(s) for s in book.students]
     problems = [s for s in book.students if s.problems]
-    hist_png, bars_png = _figures(book, rows)
+    try:
+        hist_png, bars_png = _figures(book, rows)
+        hist_img = f'<img alt="histogram of total points" src="data:image/png;base64,{hist_png}">'
+        bars_img = f'<img alt="percent correct per question" src="data:image/png;base64,{bars_png}">'
+    except ImportError:  # a grading-only install without matplotlib: the tables still say it all
+        hist_img = bars_img = "<p>(charts need matplotlib: pip install matplotlib)</p>"
     summary = "no submissions"
     if totals:
         summary = (f"{len(totals)} submissions, {len(totals) - len(problems)} graded without problems; "
@@ -111,12 +121,12 @@ def report_html(book: Gradebook) -> str:
 td,th{{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}}</style></head>
 <body>
 <h1>Grade report</h1>
-<p>Lessons: {lessons or 'none'}.</p>
+<p>Lessons: {lessons or 'none'}. Code answers computed with isolation: {esc(book.isolation)}.</p>
 <p>{esc(summary)}.</p>
 <h2>Totals</h2>
-<img alt="histogram of total points" src="data:image/png;base64,{hist_png}">
+{hist_img}
 <h2>Questions</h2>
-<img alt="percent correct per question" src="data:image/png;base64,{bars_png}">
+{bars_img}
 <table><tr><th>question</th><th>type</th><th>points</th><th>answered</th><th>correct (of all submissions)</th><th>mean points</th><th>most common wrong answer</th></tr>
 {table}
 </table>

@@ -1,0 +1,24 @@
+"""Grading saved notebooks: reading, scoring, isolation, gradebook, report (``quizkit grade``).
+
+Importing this package loads no ML library (torch, transformers, ipywidgets, matplotlib): an
+instructor's grading machine needs only the core install.
+
+- :mod:`~quizkit.grading.reading`: submissions in (regular files only, links not followed);
+- :mod:`~quizkit.grading.scoring`: the batch, assignment scoping, per-answer scoring;
+- :mod:`~quizkit.grading.isolation`: code answers computed in an OS-isolated process;
+- :mod:`~quizkit.grading.judge`: every pass/fail decision, on plain data;
+- :mod:`~quizkit.grading.gradebook`: CSV/JSON outputs; :mod:`~quizkit.grading.report`: HTML;
+- :mod:`~quizkit.grading.cli`: the ``quizkit grade`` command.
+
+>>> from quizkit.grading import Limits
+>>> Limits(wall_s=5).wall_s
+5
+"""
+
+from quizkit.grading.gradebook import AnswerGrade, Column, Gradebook, StudentGrade
+from quizkit.grading.isolation import Isolation, Limits, choose
+from quizkit.grading.judge import CheckOutcome
+from quizkit.grading.scoring import grade_submissions
+
+__all__ = ["AnswerGrade", "CheckOutcome", "Column", "Gradebook", "Isolation", "Limits", "StudentGrade", "choose",
+           "grade_submissions"]

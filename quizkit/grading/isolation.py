@@ -1,0 +1,384 @@
+"""Compute a code answer's outputs in a separate process, isolated by the operating system.
+
+The sandbox computes, the grader judges: :func:`compute` sends the question's setup, the
+learner's source and the calls its checks name to a fresh ``python -I`` process
+(:mod:`quizkit.grading._runner`), and gets back plain JSON data (one value or exception per
+call). Expected values, reference solutions and every pass/fail decision stay in the grader
+(:mod:`quizkit.grading.judge`); no object crosses back.
+
+Isolation backends (``--isolation``):
+
+- ``bwrap`` (Linux, Debian package ``bubblewrap``): new user, pid, network, ipc, uts and cgroup
+  namespaces, its own ``/proc``; only the Python installation, the quizkit package (its
+  packaged answer keys masked) and the system's read-only folders are mounted, read-only; a
+  size-capped tmpfs at ``/tmp`` is the only writable place; no further user namespaces;
+  ``--die-with-parent``, ``--new-session``; the process group is killed at the wall-clock limit,
+  which ends the pid namespace and everything in it.
+- ``container``: ``docker`` or ``podman`` on the PATH, ``--network none``, read-only root, tmpfs,
+  memory/pid/CPU limits, all capabilities dropped (as otter-grader does). The image
+  (``QUIZKIT_GRADE_IMAGE``, default ``python:<this version>-slim``) gets this Python
+  environment's site-packages mounted read-only.
+- ``none``: a plain child process. Only resource limits and the wall-clock kill: the learner's
+  own code on the learner's own machine (:meth:`quizkit.quiz.Quiz.check`), or an instructor
+  grading their own code (``--unsafe-no-isolation``).
+
+Every backend sets the same limits inside the child before the learner's code runs: CPU
+seconds, address space, file size, open files, processes, no core dumps.
+
+>>> result = compute({"source": "def double(x):\\n    return 2 * x\\n", "entry": "double",
+...                   "calls": [{"args": [3]}, {"args": ["ab"]}]}, NONE)
+>>> result.status, result.values
+('ran', [{'value': 6}, {'value': 'abab'}])
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import selectors
+import shutil
+import signal
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+RUNNER = Path(__file__).with_name("_runner.py")
+PACKAGE = Path(__file__).resolve().parents[1]  # the quizkit package folder
+RESULT_BYTES = 1 << 20
+ISOLATIONS = ("auto", "bwrap", "container", "none")
+# Read-only system folders a Python process needs; nothing under /home, /root, /tmp or /work.
+SYSTEM_RO = ("/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin", "/etc/alternatives", "/etc/ld.so.cache",
+             "/etc/ssl/certs", "/etc/localtime", "/etc/nsswitch.conf", "/etc/mime.types")
+SANDBOX_PKG = "/opt/quizkit"  # where the quizkit package appears inside the sandbox
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one computation may use.
+
+    ``memory_mb`` is address space: importing torch and transformers needs about 1.1 GB.
+    ``tmpfs_mb`` caps everything written (bwrap and container), ``file_mb`` each file.
+    """
+
+    wall_s: float = 60.0
+    cpu_s: int = 30
+    memory_mb: int = 4096
+    output_bytes: int = 20_000
+    file_mb: int = 10
+    open_files: int = 256
+    processes: int = 64
+    tmpfs_mb: int = 64
+
+    def __post_init__(self) -> None:
+        for name in ("wall_s", "cpu_s", "memory_mb", "output_bytes", "file_mb", "open_files", "processes", "tmpfs_mb"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+                raise ValueError(f"Limits.{name} must be a positive number, not {value!r}")
+
+    def rlimits(self) -> dict[str, tuple[int, int]]:
+        """(soft, hard) per resource; CPU: SIGXCPU at the soft limit, SIGKILL a second later."""
+        cpu = int(self.cpu_s)
+        same = {"RLIMIT_AS": int(self.memory_mb) << 20, "RLIMIT_FSIZE": int(self.file_mb) << 20,
+                "RLIMIT_NOFILE": int(self.open_files), "RLIMIT_NPROC": int(self.processes), "RLIMIT_CORE": 0}
+        return {"RLIMIT_CPU": (cpu, cpu + 1), **{k: (v, v) for k, v in same.items()}}
+
+
+@dataclass(frozen=True)
+class Isolation:
+    """A way to start the computing process: ``name`` and how (see :func:`command`)."""
+
+    name: str
+    executable: str | None = None  # bwrap, docker or podman
+    masked: tuple[str, ...] = ()  # files inside mounted folders the child must not see (keys, submissions)
+
+    @property
+    def isolated(self) -> bool:
+        return self.name != "none"
+
+
+NONE = Isolation("none")
+
+
+@dataclass
+class Computed:
+    """What the computing process reported.
+
+    ``status``: "ran" (``values`` holds one entry per call: ``{"value": data}``,
+    ``{"raised": {"type", "message", "line"}}`` or ``{"unplain": why}``), "syntax", "raised"
+    (the learner's code failed at top level), "missing" (no ``entry``), "setup" (the question's
+    setup failed), "timeout", "crashed" (killed, out of memory, or no readable report).
+    """
+
+    status: str
+    values: list[dict[str, Any]] = field(default_factory=list)
+    detail: dict[str, Any] = field(default_factory=dict)
+    message: str = ""
+    output: str = ""
+    duration_s: float = 0.0
+    isolation: str = "none"
+
+
+# --------------------------------------------------------------------------- choosing
+
+
+def bwrap_problem(executable: str | None = None) -> str | None:
+    """Why bubblewrap cannot isolate here (None when it works): it is tried, not guessed."""
+    exe = executable or shutil.which("bwrap")
+    if exe is None:
+        return "bubblewrap (bwrap) is not installed; on Debian/Ubuntu: apt-get install bubblewrap"
+    probe = [exe, *_bwrap_args(Limits(), ()), "--", "/bin/true"]
+    try:
+        done = subprocess.run(probe, capture_output=True, timeout=20, check=False)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return f"bubblewrap does not start: {e}"
+    if done.returncode != 0:
+        return f"bubblewrap cannot create namespaces here: {done.stderr.decode(errors='replace').strip()[:300]}"
+    return None
+
+
+def container_engine() -> str | None:
+    """``docker`` or ``podman`` when one is on the PATH."""
+    return shutil.which("docker") or shutil.which("podman")
+
+
+def choose(isolation: str = "auto", *, unsafe: bool = False, masked: Iterable[str | Path] = ()) -> tuple[Isolation | None, str]:
+    """The backend for ``--isolation``: (Isolation, "") or (None, why none is available).
+
+    ``auto`` prefers bubblewrap, then a container engine. ``none`` is only granted with
+    ``unsafe=True`` (``--unsafe-no-isolation``). ``masked``: files the child must never see.
+    """
+    if isolation not in ISOLATIONS:
+        raise ValueError(f"--isolation must be one of {', '.join(ISOLATIONS)}, not {isolation!r}")
+    masked_t = tuple(sorted({os.path.realpath(p) for p in masked}))
+    if isolation == "none" or (isolation == "auto" and unsafe):
+        if not unsafe:
+            return None, "--isolation none needs --unsafe-no-isolation (only for your own code)"
+        if isolation == "none":
+            return NONE, ""
+    reasons = []
+    if isolation in ("auto", "bwrap"):
+        why = bwrap_problem()
+        if why is None:
+            return Isolation("bwrap", shutil.which("bwrap"), masked_t), ""
+        reasons.append(why)
+    if isolation in ("auto", "container"):
+        engine = container_engine()
+        if engine:
+            return Isolation("container", engine, masked_t), ""
+        reasons.append("no container engine (docker or podman) on the PATH")
+    if unsafe:
+        return NONE, ""
+    return None, "; ".join(reasons)
+
+
+# --------------------------------------------------------------------------- command lines
+
+
+def python_roots() -> list[str]:
+    """Folders of this Python installation (interpreter, standard library, site-packages)."""
+    paths = sysconfig.get_paths()
+    roots = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
+             paths["stdlib"], paths["platstdlib"], paths["purelib"], paths["platlib"]}
+    roots = {os.path.realpath(r) for r in roots if r and os.path.isdir(r)}
+    # Keep only outermost folders.
+    return sorted(r for r in roots if not any(r != o and r.startswith(o.rstrip("/") + "/") for o in roots))
+
+
+def _package_masks() -> list[str]:
+    """Inside the mounted package: the answer keys an installed quizkit carries."""
+    keys = PACKAGE / "_lessons"
+    return [str(keys)] if keys.exists() else []
+
+
+def _bwrap_args(limits: Limits, masked: Sequence[str]) -> list[str]:
+    args = ["--unshare-user", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
+            "--unshare-cgroup-try", "--disable-userns", "--uid", "65534", "--gid", "65534",
+            "--die-with-parent", "--new-session", "--proc", "/proc", "--dev", "/dev"]
+    mounted = []
+    for root in [*SYSTEM_RO, *python_roots()]:
+        if os.path.lexists(root):
+            if os.path.islink(root):
+                args += ["--symlink", os.readlink(root), root]
+            else:
+                args += ["--ro-bind", root, root]
+                mounted.append(os.path.realpath(root))
+    args += ["--ro-bind", str(PACKAGE), f"{SANDBOX_PKG}/quizkit"]
+    for mask in _package_masks():
+        args += ["--tmpfs", f"{SANDBOX_PKG}/quizkit/{Path(mask).relative_to(PACKAGE)}"]
+    # Keys or submissions that happen to lie inside a mounted folder are hidden by an empty file.
+    for path in masked:
+        if any(path == m or path.startswith(m.rstrip("/") + "/") for m in mounted) and os.path.isfile(path):
+            args += ["--ro-bind", "/dev/null", path]
+    args += ["--size", str(int(limits.tmpfs_mb) << 20), "--tmpfs", "/tmp", "--chdir", "/tmp", "--clearenv"]
+    return args
+
+
+def environment(home: str) -> dict[str, str]:
+    """The child's whole environment: nothing of the grader's."""
+    env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": home, "TMPDIR": home, "LANG": "C.UTF-8",
+           "LC_ALL": "C.UTF-8", "PYTHONHASHSEED": "0", "PYTHONIOENCODING": "utf-8", "PYTHONDONTWRITEBYTECODE": "1",
+           "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
+           "HF_HOME": os.path.join(home, ".hf"), "MPLBACKEND": "Agg", "MPLCONFIGDIR": home,
+           "TOKENIZERS_PARALLELISM": "false"}
+    for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMEXPR_NUM_THREADS"):
+        env[var] = "1"
+    return env
+
+
+def command(isolation: Isolation, limits: Limits, workdir: str) -> tuple[list[str], dict[str, str] | None, str]:
+    """(argv, environment for Popen, the child's working folder) for one computation."""
+    python = [sys.executable, "-I", "-X", "utf8"]
+    if isolation.name == "bwrap":
+        argv = [isolation.executable or "bwrap", *_bwrap_args(limits, isolation.masked)]
+        for name, value in environment("/tmp").items():
+            argv += ["--setenv", name, value]
+        return [*argv, "--", *python, f"{SANDBOX_PKG}/quizkit/grading/_runner.py"], {}, "/tmp"
+    if isolation.name == "container":
+        image = os.environ.get("QUIZKIT_GRADE_IMAGE", f"python:{sys.version_info.major}.{sys.version_info.minor}-slim")
+        argv = [isolation.executable or "docker", "run", "--rm", "-i", "--network", "none", "--read-only",
+                "--tmpfs", f"/tmp:rw,size={int(limits.tmpfs_mb)}m,mode=1777", "--memory", f"{int(limits.memory_mb)}m",
+                "--pids-limit", str(int(limits.processes)), "--cpus", "1", "--user", "65534:65534",
+                "--cap-drop", "ALL", "--security-opt", "no-new-privileges", "--workdir", "/tmp",
+                "-v", f"{PACKAGE}:{SANDBOX_PKG}/quizkit:ro"]
+        for mask in _package_masks():
+            argv += ["--tmpfs", f"{SANDBOX_PKG}/quizkit/{Path(mask).relative_to(PACKAGE)}:ro"]
+        site = sysconfig.get_paths()["purelib"]
+        argv += ["-v", f"{site}:/opt/site-packages:ro"]
+        for name, value in environment("/tmp").items():
+            argv += ["-e", f"{name}={value}"]
+        return [*argv, image, "python", "-I", "-X", "utf8", f"{SANDBOX_PKG}/quizkit/grading/_runner.py"], None, "/tmp"
+    return [*python, str(RUNNER)], environment(workdir), workdir
+
+
+# --------------------------------------------------------------------------- running
+
+
+class _Capture:
+    """Bytes kept up to a cap; the rest is counted and dropped (a flood costs no memory)."""
+
+    def __init__(self, cap: int):
+        self.cap, self.kept, self.dropped = cap, bytearray(), 0
+
+    def add(self, chunk: bytes) -> None:
+        room = self.cap - len(self.kept)
+        self.kept += chunk[:room]
+        self.dropped += max(0, len(chunk) - room)
+
+    def text(self) -> str:
+        text = self.kept.decode("utf-8", errors="replace")
+        return text + (f"\n[... {self.dropped} more bytes of output cut]" if self.dropped else "")
+
+
+def _kill_group(pid: int) -> None:
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _pump(proc: subprocess.Popen, streams: dict[int, _Capture], deadline: float) -> bool:
+    """Read the child's pipes until they close or the deadline passes; True when it timed out."""
+    sel = selectors.DefaultSelector()
+    for fd, capture in streams.items():
+        sel.register(fd, selectors.EVENT_READ, capture)
+    try:
+        while sel.get_map():
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return True
+            events = sel.select(timeout=min(remaining, 0.25))
+            if not events and proc.poll() is not None:
+                _kill_group(proc.pid)  # the child is gone; whatever still holds the pipes escaped
+            for key, _ in events:
+                chunk = os.read(key.fd, 65536)
+                if chunk:
+                    key.data.add(chunk)
+                else:
+                    sel.unregister(key.fd)
+    finally:
+        sel.close()
+    return False
+
+
+def _ended(returncode: int, limits: Limits) -> tuple[str, str]:
+    if returncode == -signal.SIGXCPU:
+        return "timeout", f"your code took too long: more than {limits.cpu_s} s of CPU time; is there an endless loop?"
+    if returncode == -signal.SIGKILL:
+        return "crashed", f"your code was killed, most likely for running out of memory (the limit is {limits.memory_mb} MB)"
+    if returncode == -signal.SIGXFSZ:
+        return "crashed", f"your code wrote a file larger than {limits.file_mb} MB"
+    if returncode < 0:
+        name = signal.Signals(-returncode).name if -returncode in signal.Signals._value2member_map_ else str(-returncode)
+        return "crashed", f"your code crashed the computing process ({name})"
+    return "crashed", f"the computing process ended (exit code {returncode}) without a readable report; did your code call os._exit or write to its output?"
+
+
+def _report(raw: bytes, n_calls: int) -> dict[str, Any] | None:
+    """The child's report, checked for shape: anything else is None (the child is not trusted)."""
+    try:
+        report = json.loads(raw.decode("utf-8"))
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(report, dict) or report.get("status") not in ("ran", "syntax", "raised", "missing", "setup"):
+        return None
+    if report["status"] == "ran":
+        values = report.get("results")
+        if not (isinstance(values, list) and len(values) == n_calls and all(
+                isinstance(v, dict) and len(v) == 1 and next(iter(v)) in ("value", "raised", "unplain") for v in values)):
+            return None
+    return report
+
+
+def compute(job: dict[str, Any], isolation: Isolation = NONE, limits: Limits | None = None) -> Computed:
+    """Run ``job`` (``setup``, ``source``, ``entry``, ``calls``) in a fresh process; never raises for the learner's code."""
+    limits = limits or Limits()
+    started = time.monotonic()
+    workdir = os.path.realpath(tempfile.mkdtemp(prefix="quizkit-compute-"))
+    argv, env, child_dir = command(isolation, limits, workdir)
+    payload = {"setup": job.get("setup", ""), "source": job["source"], "entry": job["entry"],
+               "calls": list(job.get("calls", [])), "workdir": child_dir, "rlimits": limits.rlimits(),
+               "path": [SANDBOX_PKG if isolation.isolated else str(PACKAGE.parent)]
+               + (["/opt/site-packages"] if isolation.name == "container" else [])}
+    proc = None
+    try:
+        proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                cwd=workdir, env=env, start_new_session=True, close_fds=True)
+        assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+        try:
+            proc.stdin.write(json.dumps(payload).encode())
+            proc.stdin.close()
+        except BrokenPipeError:
+            pass
+        result, output = _Capture(RESULT_BYTES), _Capture(limits.output_bytes)
+        timed_out = _pump(proc, {proc.stdout.fileno(): result, proc.stderr.fileno(): output},
+                          started + limits.wall_s)
+        _kill_group(proc.pid)
+        returncode = proc.wait()
+        done = Computed("crashed", output=output.text(), isolation=isolation.name)
+        report = None if timed_out or result.dropped else _report(bytes(result.kept), len(payload["calls"]))
+        if timed_out:
+            done.status = "timeout"
+            done.message = f"your code took too long: more than {limits.wall_s:g} s (wall clock); is there an endless loop?"
+        elif report is None:
+            done.status, done.message = _ended(returncode, limits)
+        else:
+            done.status = report["status"]
+            done.values = report.get("results") or []
+            done.detail = {k: v for k, v in report.items() if k not in ("status", "results")}
+        done.duration_s = time.monotonic() - started
+        return done
+    finally:
+        if proc is not None:
+            if proc.poll() is None:
+                _kill_group(proc.pid)
+                proc.wait()
+            for stream in (proc.stdout, proc.stderr):
+                if stream is not None:
+                    stream.close()
+        shutil.rmtree(workdir, ignore_errors=True)

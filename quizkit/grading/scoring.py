@@ -1,0 +1,295 @@
+"""``quizkit grade``: saved notebooks in, gradebook (CSV + JSON twin, optional HTML report) out.
+
+Each answer record in a notebook (see :mod:`quizkit.records`) is re-scored against the answer
+key; the ``correct`` flag stored in the file is never trusted. Choice answers compare option
+ids, numeric and text answers are scored without running anything; a code answer's outputs are
+computed in an isolated process (:mod:`quizkit.grading.isolation`) and judged here against the
+key (:meth:`quizkit.bank.Code.judge`). Whatever is wrong with one submission goes into its
+``status``; the batch never stops for it.
+
+The maximum belongs to the assignment: ``lessons`` (``--lesson``) fixes the lessons that count;
+by default the banks named as files in ``keys`` plus every lesson of the key that at least half
+of the submissions answered. Records for other lessons are listed as ignored per student.
+
+>>> from quizkit.grading.isolation import NONE
+>>> book = grade_submissions([], keys=["tests/fixtures/grading/grading-demo.yaml"], isolation=NONE)
+>>> [c.key for c in book.columns][:2], book.max_points
+(['grading-demo/pick', 'grading-demo/evens'], 7.0)
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from quizkit.grading.gradebook import AnswerGrade, Column, Gradebook, StudentGrade
+from quizkit.grading.reading import (
+    LESSON_ID,
+    MAX_NOTEBOOK_MB,
+    Submission,
+    read_submission,
+)
+
+# Up to this many submissions are graded in this process: a pool costs more than it saves.
+INLINE_BATCH = 4
+NOT_GRADED = "not graded: no isolation available"
+
+
+# --------------------------------------------------------------------------- keys
+
+
+def key_files(keys: Iterable[str | Path]) -> tuple[dict[str, Path], list[str]]:
+    """Map lesson id -> bank file for ``--key`` folders and files: (index, explicitly named ids).
+
+    Folders contribute each ``*.yaml`` but course.yaml; a bank named twice is an error.
+    """
+    index: dict[str, Path] = {}
+    explicit: list[str] = []
+    for key in map(Path, keys):
+        if key.is_dir():
+            files = sorted(p for p in key.glob("*.y*ml") if p.stem != "course")
+            if not files:
+                raise ValueError(f"--key {key}: the folder holds no question banks (*.yaml)")
+        elif key.is_file():
+            files = [key]
+        else:
+            raise ValueError(f"--key {key}: no such file or folder")
+        for file in files:
+            if file.stem in index and index[file.stem].resolve() != file.resolve():
+                raise ValueError(f"--key: lesson {file.stem!r} is given twice ({index[file.stem]} and {file})")
+            index[file.stem] = file
+            if key.is_file():
+                explicit.append(file.stem)
+    return index, explicit
+
+
+# (lesson id, bank file) -> Bank; one cache per process (workers inherit it when forked).
+_BANKS: dict[tuple[str, Path], Any] = {}
+
+
+def bank_for(lesson: str, index: dict[str, Path] | None) -> Any:
+    """The key bank for a lesson (cached per process); None for a lesson the key lacks."""
+    from quizkit.bank import find_bank, load_bank
+
+    if index is None:
+        # Only plain ids: a record naming a path must not pick its own answer key.
+        if not LESSON_ID.fullmatch(lesson):
+            return None
+        try:
+            file = find_bank(lesson)
+        except FileNotFoundError:
+            return None
+    elif lesson in index:
+        file = index[lesson]
+    else:
+        return None
+    cache_key = (lesson, file.resolve())
+    if cache_key not in _BANKS:
+        _BANKS[cache_key] = load_bank(file)
+    return _BANKS[cache_key]
+
+
+def _check_key(bank: Any) -> None:
+    if not bank.has_key:
+        raise ValueError(f"{bank.path}: this is a released exam copy without answers; grade with the instructor's bank")
+
+
+# --------------------------------------------------------------------------- scoring
+
+
+def score_answer(q: Any, record: dict[str, Any], limits: Any, isolation: Any) -> AnswerGrade:
+    """Score one record against its question; code is computed under ``isolation`` (None: not graded)."""
+    from quizkit.bank import AnswerError
+
+    checks = None
+    try:
+        if q.type == "code":
+            if not isinstance(record["answer"], str):
+                raise AnswerError(f"a code answer is source text, not {type(record['answer']).__name__}")
+            if isolation is None:
+                points, correct, reason = 0.0, False, NOT_GRADED
+                checks = {"status": "not graded", "failed_check": None, "passed_checks": [], "message": NOT_GRADED,
+                          "isolation": "unavailable"}
+            else:
+                outcome, score = q.run(record["answer"], limits, hidden=True, isolation=isolation)
+                checks = {"status": outcome.status, "failed_check": outcome.failed_check,
+                          "passed_checks": list(outcome.passed_checks), "message": outcome.message,
+                          "isolation": outcome.isolation}
+                points, correct, reason = score.points, score.correct, score.feedback
+        else:
+            score = q.score(record["answer"])
+            points, correct, reason = score.points, score.correct, score.feedback
+    except AnswerError as e:
+        points, correct, reason = 0.0, False, f"invalid answer: {e}"
+    return AnswerGrade(
+        lesson=record["lesson"], question=record["question"], type=q.type, answer=record["answer"],
+        points=float(points), max_points=float(q.points), correct=bool(correct), reason=reason,
+        attempts=record["attempts"], time=record["time"], claimed_correct=record.get("correct"), checks=checks,
+    )
+
+
+def _contradicts_key(answer: AnswerGrade, bank: Any, record: dict[str, Any]) -> bool:
+    """A record claiming "correct" that the same key scores wrong: edited, or a bug worth a look.
+
+    Not suspicious: a different bank version, code not graded, or a code answer failing only a
+    hidden check (practice runs the visible checks only).
+    """
+    if answer.claimed_correct is not True or answer.correct or record["bank_hash"] != bank.key_hash:
+        return False
+    if answer.checks is not None:
+        if answer.checks["status"] == "not graded":
+            return False
+        if answer.checks["status"] == "failed":
+            checks = {c.name: c for c in bank.questions[answer.question].checks}
+            return not checks[answer.checks["failed_check"]].hidden
+    return True
+
+
+def score_submission(sub: Submission, lessons: Sequence[str], index: dict[str, Path] | None,
+                     limits: Any = None, isolation: Any = None) -> StudentGrade:
+    """Grade a read submission on the assignment's ``lessons``; records of other lessons are ignored."""
+    grade = StudentGrade(student=sub.student, source=sub.source, problems=list(sub.problems),
+                         lessons_seen=list(sub.lessons_seen),
+                         ignored=[lesson for lesson in sub.lessons_seen if lesson not in lessons])
+    for (lesson, qid), record in sub.latest.items():
+        if lesson not in lessons:
+            continue
+        bank = bank_for(lesson, index)
+        answer = score_answer(bank.questions[qid], record, limits, isolation)
+        grade.answers[answer.key] = answer
+        if _contradicts_key(answer, bank, record):
+            grade.problems.append(f"{answer.key}: the record claims correct, re-scoring says wrong")
+        checks = answer.checks or {}
+        if checks.get("status") in ("timeout", "crashed", "not graded"):
+            grade.problems.append(f"{answer.key}: code {checks['status']} ({checks['message']})")
+    return grade
+
+
+def _read_one(args: tuple[str, dict[str, Path] | None, float]) -> Submission:
+    path, index, max_mb = args
+    try:
+        return read_submission(path, lambda lesson: bank_for(lesson, index), max_mb)
+    except Exception as e:  # noqa: BLE001 - one submission must never stop the batch
+        return Submission(student=Path(path).stem, source=str(path), problems=[f"could not be read: {type(e).__name__}: {e}"])
+
+
+def _score_one(args: tuple[Submission, list[str], dict[str, Path] | None, Any, Any]) -> StudentGrade:
+    sub, lessons, index, limits, isolation = args
+    try:
+        return score_submission(sub, lessons, index, limits, isolation)
+    except Exception as e:  # noqa: BLE001 - one submission must never stop the batch
+        return StudentGrade(student=sub.student, source=sub.source,
+                            problems=[*sub.problems, f"could not be graded: {type(e).__name__}: {e}"])
+
+
+class _Progress:
+    """A tqdm bar on a terminal; plain "graded k/n" lines (every 10%) in a log."""
+
+    def __init__(self, total: int, stream: Any):
+        self.total, self.stream, self.done, self.bar = total, stream, 0, None
+        if stream is not None and stream.isatty():
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, file=stream, desc="grading", unit="submission", leave=True)
+
+    def update(self) -> None:
+        self.done += 1
+        if self.bar is not None:
+            self.bar.update(1)
+            if self.done == self.total:
+                self.bar.close()
+        elif self.stream is not None and (self.done == self.total or self.done % max(1, self.total // 10) == 0):
+            self.stream.write(f"graded {self.done}/{self.total}\n")
+            self.stream.flush()
+
+
+def assignment_lessons(subs: Sequence[Submission], explicit: Sequence[str], chosen: Sequence[str] | None) -> list[str]:
+    """The lessons that count: ``chosen`` (``--lesson``), else the named bank files plus every
+    lesson answered in at least half of the submissions.
+
+    >>> subs = [Submission("a", "a", lessons_seen=["l1", "l2"]), Submission("b", "b", lessons_seen=["l1"])]
+    >>> assignment_lessons(subs, [], None), assignment_lessons(subs + [Submission("c", "c")], [], None)
+    (['l1', 'l2'], ['l1'])
+    """
+    if chosen:
+        return list(dict.fromkeys(chosen))
+    counts: dict[str, int] = {}
+    for sub in subs:
+        for lesson in sub.lessons_seen:
+            counts[lesson] = counts.get(lesson, 0) + 1
+    common = sorted(lesson for lesson, n in counts.items() if 2 * n >= len(subs))
+    return list(dict.fromkeys([*explicit, *common]))
+
+
+def grade_submissions(
+    paths: Sequence[str | Path],
+    keys: Sequence[str | Path] | None = None,
+    jobs: int | None = None,
+    *,
+    lessons: Sequence[str] | None = None,
+    limits: Any = None,
+    isolation: Any = None,
+    max_mb: float = MAX_NOTEBOOK_MB,
+    progress: Any = None,
+) -> Gradebook:
+    """Grade every submission; ``keys`` are bank files or folders (None: lessons/ lookup).
+
+    ``lessons`` fixes the assignment (see the module docs). ``isolation`` is an
+    :class:`~quizkit.grading.isolation.Isolation` for code answers (None: code answers are
+    "not graded"); ``jobs`` processes (default: all cores); ``limits`` a
+    :class:`~quizkit.grading.isolation.Limits`; ``progress`` a stream (stderr).
+    """
+    # Imported here, before the pool forks, so that the workers do not each import them.
+    for module in ("quizkit.bank", "quizkit.records"):
+        importlib.import_module(module)
+    index, explicit = key_files(keys) if keys else (None, [])
+    for lesson in index or {}:  # every key bank is loaded (and validated: BankError) before forking
+        bank = bank_for(lesson, index)
+        if lesson in explicit:
+            _check_key(bank)
+    for lesson in lessons or []:
+        if bank_for(lesson, index) is None:
+            raise ValueError(f"--lesson {lesson}: no such lesson in the key")
+    jobs = jobs or os.cpu_count() or 1
+    inline = jobs == 1 or len(paths) <= INLINE_BATCH
+    pool = None if inline else ProcessPoolExecutor(max_workers=min(jobs, len(paths)))
+    try:
+        chunks = max(1, len(paths) // (jobs * 8))
+        todo = [(str(p), index, max_mb) for p in paths]
+        subs = list(map(_read_one, todo) if pool is None else pool.map(_read_one, todo, chunksize=chunks))
+        chosen = assignment_lessons(subs, explicit, lessons)
+        bar = _Progress(len(subs), progress)
+        work = [(sub, chosen, index, limits, isolation) for sub in subs]
+        results = []
+        for result in (map(_score_one, work) if pool is None else pool.map(_score_one, work, chunksize=chunks)):
+            results.append(result)
+            bar.update()
+    finally:
+        if pool is not None:
+            pool.shutdown()
+    columns, key_list = [], []
+    for lesson in chosen:
+        bank = bank_for(lesson, index)
+        _check_key(bank)
+        key_list.append({"lesson": lesson, "path": str(bank.path), "hash": bank.hash})
+        columns += [Column(lesson, q.id, q.type, float(q.points)) for q in bank.questions.values()]
+    _flag_shared_ids(results)
+    results.sort(key=lambda s: (s.student, s.source))
+    name = "unavailable" if isolation is None else isolation.name
+    return Gradebook(results, columns, key_list, isolation=name)
+
+
+def _flag_shared_ids(results: list[StudentGrade]) -> None:
+    by_id: dict[str, list[StudentGrade]] = {}
+    for r in results:
+        by_id.setdefault(r.student, []).append(r)
+    for student, rows in by_id.items():
+        if len(rows) > 1:
+            for r in rows:
+                others = sorted(o.source for o in rows if o is not r)
+                more = f" and {len(others) - 3} more" if len(others) > 3 else ""
+                r.problems.append(f"student id {student!r} also used by {', '.join(others[:3])}{more}")
