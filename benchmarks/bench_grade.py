@@ -4,11 +4,14 @@ nbgrader and otter-grader grade by re-executing every notebook; quizkit reads th
 records the quiz cells saved and re-scores them. This script:
 
 1. executes the notebook once per answer pattern (all right, all wrong, mixed, unanswered)
-   with nbclient, answers generated from the bank's key (code questions are left out);
+   with nbclient, answers generated from the bank's key (code answers: the reference
+   solution or the starter);
 2. copies those into ``--n`` submissions with varied answers and student ids;
-3. times ``quizkit grade`` on all of them (the real command, in a subprocess) and, in the
-   same run, re-executing a sample of them with nbclient, extrapolated to all;
-4. prints submissions/second for both and the ratio.
+3. times ``quizkit grade`` on all of them (the real command, in a subprocess) with bubblewrap
+   isolation and without isolation, and, in the same run, re-executing a sample of them with
+   nbclient, extrapolated to all;
+4. prints submissions/second for each, the ratio, and what isolation costs per code answer
+   (from the two batch runs, and measured directly on one answer computed repeatedly).
 
     python benchmarks/bench_grade.py                          # the test demo notebook
     python benchmarks/bench_grade.py --notebook notebooks/01-confusion-matrix.ipynb \\
@@ -33,7 +36,7 @@ TARGET_S = 10.0
 
 
 def patterns(bank) -> dict[str, list[tuple[str, object]]]:
-    from quizkit.grade import key_answers
+    from quizkit.grading.scripts import key_answers
 
     right, wrong = key_answers(bank)
     ids = list(right)
@@ -55,9 +58,31 @@ def vary(base: dict, student: str, bank, right: dict, wrong: dict, rng: random.R
         for output in cell.get("outputs", []):
             record = output.get("data", {}).get("application/vnd.quizkit.answer+json")
             if record and record["question"] in flips:
+                q = bank.questions[record["question"]]
                 record["answer"] = flips[record["question"]]
-                record["correct"] = bank.questions[record["question"]].score(record["answer"]).correct
+                record["correct"] = None if q.type == "code" else q.score(record["answer"]).correct
     return nb
+
+
+def isolation_cost(bank, repeats: int = 10) -> dict[str, float]:
+    """Milliseconds to compute and judge one code answer (the bank's first with a reference), per backend."""
+    from quizkit.grading.isolation import NONE, choose
+
+    q = next((q for q in bank.questions.values() if q.type == "code" and q.reference), None)
+    if q is None:
+        return {"bwrap": float("nan"), "none": float("nan")}
+    bwrap, why = choose("bwrap")
+    if bwrap is None:
+        raise SystemExit(f"bench_grade: {why}")
+    cost = {}
+    for name, isolation in (("bwrap", bwrap), ("none", NONE)):
+        q.run(q.reference, isolation=isolation)  # warm the file cache
+        t0 = time.perf_counter()
+        for _ in range(repeats):
+            outcome, _ = q.run(q.reference, isolation=isolation)
+            assert outcome.passed, outcome
+        cost[name] = (time.perf_counter() - t0) / repeats * 1000
+    return cost
 
 
 def main() -> int:
@@ -74,7 +99,7 @@ def main() -> int:
     from nbclient import NotebookClient
 
     from quizkit.bank import load_bank
-    from quizkit.grade import key_answers, scripted_submission
+    from quizkit.grading.scripts import key_answers, scripted_submission
 
     bank = load_bank(args.key)
     right, wrong = key_answers(bank)
@@ -108,14 +133,21 @@ def main() -> int:
         if args.jobs:
             command += ["--jobs", str(args.jobs)]
         timings = {}
-        for label, extra in [("quizkit grade --report", ["--report", str(tmp / "report.html")]), ("quizkit grade (CSV+JSON only)", [])]:
+        runs = [("quizkit grade --report (bwrap)", ["--isolation", "bwrap", "--report", str(tmp / "report.html")]),
+                ("quizkit grade CSV+JSON (bwrap)", ["--isolation", "bwrap"]),
+                ("quizkit grade CSV+JSON (no isolation)", ["--isolation", "none", "--unsafe-no-isolation"])]
+        for label, extra in runs:
             t0 = time.perf_counter()
-            done = subprocess.run(command + extra, capture_output=True, text=True)
+            done = subprocess.run(command + extra, capture_output=True, text=True, check=False)
             timings[label] = time.perf_counter() - t0
             if done.returncode != 0:
                 print(done.stdout, done.stderr, file=sys.stderr)
                 return 1
+            if "(bwrap)" in label:
+                graded = json.loads((tmp / "gradebook.json").read_text())
         print(done.stdout.strip().splitlines()[0])
+        code_answers = sum(a["type"] == "code" for s in graded["students"] for a in s["answers"])
+        direct = isolation_cost(bank)
 
         sample = paths[: min(args.sample, len(paths))]
         t0 = time.perf_counter()
@@ -131,12 +163,16 @@ def main() -> int:
     print(f"{'method':<40}{'seconds':>10}{'subs/s':>10}")
     for label, seconds in timings.items():
         print(f"{label:<40}{seconds:>10.2f}{n / seconds:>10.1f}")
-    grade_s = timings["quizkit grade --report"]
+    grade_s = timings["quizkit grade --report (bwrap)"]
     label = f"nbclient re-execution ({len(sample)} run, x{n / len(sample):.3g})" if len(sample) < n else "nbclient re-execution"
     print(f"{label:<40}{rerun_s:>10.2f}{n / rerun_s:>10.2f}")
     print(f"ratio: quizkit grade --report is {rerun_s / grade_s:.0f}x faster than re-executing")
     if len(sample) < n:
         print(f"(re-execution extrapolated from {len(sample)} of {n} notebooks, {sample_s:.1f} s measured)")
+    batch_ms = (timings["quizkit grade CSV+JSON (bwrap)"] - timings["quizkit grade CSV+JSON (no isolation)"]) / max(code_answers, 1) * 1000
+    print(f"code answers graded: {code_answers}; isolation cost per code answer: {batch_ms:.0f} ms of batch wall time "
+          f"({os.cpu_count()} cores); one answer alone: {direct['bwrap']:.0f} ms with bwrap vs {direct['none']:.0f} ms "
+          f"without ({direct['bwrap'] - direct['none']:.0f} ms isolation)")
     verdict = "met" if grade_s < TARGET_S else "NOT met"
     print(f"target: {n} submissions in under {TARGET_S:g} s on {os.cpu_count()} cores: {verdict}")
     return 0

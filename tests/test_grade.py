@@ -346,3 +346,45 @@ def test_a_real_lesson_notebook_scripted_and_graded(tmp_path):
     (ann,) = book.students
     assert ann.status == "ok" and set(ann.answers) == {f"{bank.id}/{q}" for q in bank.questions}
     assert book.total(ann) == book.max_points == sum(q.points for q in bank.questions.values())
+
+
+def test_the_maximum_belongs_to_the_assignment(iso, klass, tmp_path):
+    from quizkit.bank import load_bank
+    from quizkit.records import bundle, make_record
+
+    keys = tmp_path / "keys"
+    keys.mkdir()
+    (keys / KEY.name).write_text(KEY.read_text())
+    other = Path(__file__).parents[1] / "lessons" / "00-start-here.yaml"
+    (keys / other.name).write_text(other.read_text())
+    bank = load_bank(keys / other.name)
+    nb = json.loads((klass / "alice.ipynb").read_text())
+    record = make_record(lesson=bank.id, question="what-is-fine-tuning", type="single_choice", answer="B",
+                         attempts=1, bank_hash=bank.key_hash, student="alice")
+    nb["cells"][-1]["outputs"].append({"output_type": "display_data", "data": bundle(record), "metadata": {}})
+    (tmp_path / "alice.ipynb").write_text(json.dumps(nb))
+    subs = [tmp_path / "alice.ipynb", *class_paths(klass)[1:]]
+
+    book = grade_submissions(subs, [keys], jobs=1, limits=LIMITS, isolation=iso)
+    assert [k["lesson"] for k in book.keys] == ["grading-demo"] and book.max_points == 7  # 1 of 4 answered 00
+    alice = next(s for s in book.students if s.student == "alice")
+    assert book.total(alice) == 7 and alice.status == "ignored: not in this assignment (00-start-here)"
+    assert json.loads(book.json_text())["students"][0]["ignored"] == ["00-start-here"]
+
+    chosen = grade_submissions(subs, [keys], jobs=1, lessons=["grading-demo", "00-start-here"], limits=LIMITS, isolation=iso)
+    extra = sum(q.points for q in bank.questions.values())
+    assert chosen.max_points == 7 + extra and all(row["max"] == f"{7 + extra:g}" for row in rows(chosen).values())
+    assert chosen.total(next(s for s in chosen.students if s.student == "alice")) == 8
+    only_00 = grade_submissions(subs, [keys], jobs=1, lessons=["00-start-here"], limits=LIMITS, isolation=iso)
+    assert only_00.max_points == extra and [c.lesson for c in only_00.columns] == ["00-start-here"] * len(bank.questions)
+    with pytest.raises(ValueError, match="--lesson 99-nope: no such lesson in the key"):
+        grade_submissions(subs, [keys], lessons=["99-nope"], isolation=iso)
+
+
+def test_without_isolation_code_is_not_graded_and_the_json_says_so(klass):
+    book = grade_submissions([klass / "alice.ipynb"], [KEY], limits=LIMITS, isolation=None)
+    (alice,) = book.students
+    code = alice.answers["grading-demo/write-double"]
+    assert (code.points, code.reason) == (0, "not graded: no isolation available")
+    assert "grading-demo/write-double: code not graded" in alice.status and book.total(alice) == 5
+    assert json.loads(book.json_text())["isolation"] == "unavailable"

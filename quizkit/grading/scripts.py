@@ -63,13 +63,16 @@ def scripted_submission(
 
 
 def key_answers(bank: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(right, wrong) answer per non-code question id, read from a bank's key: scripts for
-    :func:`scripted_submission`.
+    """(right, wrong) answer per question id, read from a bank's key: scripts for
+    :func:`scripted_submission`. Code questions with a ``reference`` get it as the right
+    answer and their starter as the wrong one; other code questions are left out.
 
     >>> from quizkit.bank import load_bank
     >>> right, wrong = key_answers(load_bank("00-start-here"))
     >>> right["what-is-fine-tuning"], wrong["what-is-fine-tuning"]
     ('B', 'A')
+    >>> right["write-accuracy"].startswith("def accuracy(")
+    True
     """
     right, wrong = {}, {}
     for q in bank.questions.values():
@@ -85,4 +88,7 @@ def key_answers(bank: Any) -> tuple[dict[str, Any], dict[str, Any]]:
         elif q.type == "text":
             right[q.id] = q.accepted[0]
             wrong[q.id] = "not the answer at all"
+        elif q.type == "code" and q.reference:
+            right[q.id] = q.reference
+            wrong[q.id] = q.starter or f"def {q.entry}(*args):\n    return None\n"
     return right, wrong
