@@ -10,6 +10,12 @@ if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt
     (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver) >/dev/null 2>&1 \
         || echo "warning: could not install chromium; browser tests will be skipped" >&2
 fi
+# Grading isolates code answers with bubblewrap (Debian package; unprivileged user namespaces).
+# The isolation tests skip without it outside CI and fail in CI (CI=true).
+if ! command -v bwrap >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap) >/dev/null 2>&1 \
+        || echo "warning: could not install bubblewrap; grading isolation tests will be skipped" >&2
+fi
 export HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1 TRANSFORMERS_OFFLINE=1
 set +e
 # Unit tests, then every lesson notebook executed offline (nbval: cells marked

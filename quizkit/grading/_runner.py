@@ -1,6 +1,6 @@
 """The child side of :mod:`quizkit.grading.isolation`: compute a code answer's outputs, never judge them.
 
-Started as ``python -I .../_runner.py`` (by path: nothing of quizkit is imported unless a
+Started as ``python -I -S .../_runner.py`` (by path: nothing of quizkit is imported unless a
 question's setup asks for it). It reads one JSON job on stdin: the question's ``setup``, the
 learner's ``source``, the ``entry`` name and the calls the checks name (JSON arguments or a
 setup-side expression, plus optional ``observe`` expressions over the output ``out``). It sets
@@ -145,7 +145,8 @@ def main() -> None:
     job = json.loads(sys.stdin.buffer.read())
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
-    sys.path[:0] = job.get("path", [])
+    sys.path[:0] = job.get("path", [])[:1]  # quizkit first, then the standard library, then site-packages
+    sys.path += job.get("path", [])[1:]
     _limit(job.get("rlimits", {}))
     try:
         os.chdir(job.get("workdir") or os.getcwd())

@@ -190,6 +190,12 @@ def python_roots() -> list[str]:
     return sorted(r for r in roots if not any(r != o and r.startswith(o.rstrip("/") + "/") for o in roots))
 
 
+def site_packages() -> list[str]:
+    """This environment's site-packages folders, in the order ``site`` would add them."""
+    paths = sysconfig.get_paths()
+    return list(dict.fromkeys(p for p in (paths["purelib"], paths["platlib"]) if os.path.isdir(p)))
+
+
 def _package_masks() -> list[str]:
     """Inside the mounted package: the answer keys an installed quizkit carries."""
     keys = PACKAGE / "_lessons"
@@ -209,11 +215,17 @@ def _bwrap_args(limits: Limits, masked: Sequence[str]) -> list[str]:
                 args += ["--ro-bind", root, root]
                 mounted.append(os.path.realpath(root))
     args += ["--ro-bind", str(PACKAGE), f"{SANDBOX_PKG}/quizkit"]
-    for mask in _package_masks():
+
+    def inside_mounts(path: str) -> bool:
+        return any(path == m or path.startswith(m.rstrip("/") + "/") for m in mounted)
+
+    for mask in _package_masks():  # an installed quizkit's answer keys: empty in both places it shows
         args += ["--tmpfs", f"{SANDBOX_PKG}/quizkit/{Path(mask).relative_to(PACKAGE)}"]
+        if inside_mounts(os.path.realpath(mask)):
+            args += ["--tmpfs", os.path.realpath(mask)]
     # Keys or submissions that happen to lie inside a mounted folder are hidden by an empty file.
     for path in masked:
-        if any(path == m or path.startswith(m.rstrip("/") + "/") for m in mounted) and os.path.isfile(path):
+        if inside_mounts(path) and os.path.isfile(path):
             args += ["--ro-bind", "/dev/null", path]
     args += ["--size", str(int(limits.tmpfs_mb) << 20), "--tmpfs", "/tmp", "--chdir", "/tmp", "--clearenv"]
     return args
@@ -233,7 +245,9 @@ def environment(home: str) -> dict[str, str]:
 
 def command(isolation: Isolation, limits: Limits, workdir: str) -> tuple[list[str], dict[str, str] | None, str]:
     """(argv, environment for Popen, the child's working folder) for one computation."""
-    python = [sys.executable, "-I", "-X", "utf8"]
+    # -S: no site processing (hundreds of .pth files cost more than the answer); the runner puts
+    # quizkit and site-packages on sys.path itself.
+    python = [sys.executable, "-I", "-S", "-X", "utf8"]
     if isolation.name == "bwrap":
         argv = [isolation.executable or "bwrap", *_bwrap_args(limits, isolation.masked)]
         for name, value in environment("/tmp").items():
@@ -250,9 +264,12 @@ def command(isolation: Isolation, limits: Limits, workdir: str) -> tuple[list[st
             argv += ["--tmpfs", f"{SANDBOX_PKG}/quizkit/{Path(mask).relative_to(PACKAGE)}:ro"]
         site = sysconfig.get_paths()["purelib"]
         argv += ["-v", f"{site}:/opt/site-packages:ro"]
+        for mask in _package_masks():
+            if os.path.realpath(mask).startswith(os.path.realpath(site) + "/"):
+                argv += ["--tmpfs", f"/opt/site-packages/{Path(os.path.realpath(mask)).relative_to(os.path.realpath(site))}:ro"]
         for name, value in environment("/tmp").items():
             argv += ["-e", f"{name}={value}"]
-        return [*argv, image, "python", "-I", "-X", "utf8", f"{SANDBOX_PKG}/quizkit/grading/_runner.py"], None, "/tmp"
+        return [*argv, image, "python", "-I", "-S", "-X", "utf8", f"{SANDBOX_PKG}/quizkit/grading/_runner.py"], None, "/tmp"
     return [*python, str(RUNNER)], environment(workdir), workdir
 
 
@@ -343,8 +360,8 @@ def compute(job: dict[str, Any], isolation: Isolation = NONE, limits: Limits | N
     argv, env, child_dir = command(isolation, limits, workdir)
     payload = {"setup": job.get("setup", ""), "source": job["source"], "entry": job["entry"],
                "calls": list(job.get("calls", [])), "workdir": child_dir, "rlimits": limits.rlimits(),
-               "path": [SANDBOX_PKG if isolation.isolated else str(PACKAGE.parent)]
-               + (["/opt/site-packages"] if isolation.name == "container" else [])}
+               "path": [SANDBOX_PKG if isolation.isolated else str(PACKAGE.parent),
+                        *(["/opt/site-packages"] if isolation.name == "container" else site_packages())]}
     proc = None
     try:
         proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
