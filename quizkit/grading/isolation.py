@@ -190,10 +190,13 @@ def python_roots() -> list[str]:
     return sorted(r for r in roots if not any(r != o and r.startswith(o.rstrip("/") + "/") for o in roots))
 
 
-def site_packages() -> list[str]:
-    """This environment's site-packages folders, in the order ``site`` would add them."""
-    paths = sysconfig.get_paths()
-    return list(dict.fromkeys(p for p in (paths["purelib"], paths["platlib"]) if os.path.isdir(p)))
+def import_path() -> list[str]:
+    """This interpreter's import folders (site-packages, dist-packages, editable installs).
+
+    The child starts without ``site`` (``-S``, fast) and appends these; under bubblewrap only
+    the mounted ones exist, the rest are skipped by the import system.
+    """
+    return list(dict.fromkeys(p for p in sys.path if p and os.path.isabs(p) and os.path.isdir(p)))
 
 
 def _package_masks() -> list[str]:
@@ -361,7 +364,7 @@ def compute(job: dict[str, Any], isolation: Isolation = NONE, limits: Limits | N
     payload = {"setup": job.get("setup", ""), "source": job["source"], "entry": job["entry"],
                "calls": list(job.get("calls", [])), "workdir": child_dir, "rlimits": limits.rlimits(),
                "path": [SANDBOX_PKG if isolation.isolated else str(PACKAGE.parent),
-                        *(["/opt/site-packages"] if isolation.name == "container" else site_packages())]}
+                        *(["/opt/site-packages"] if isolation.name == "container" else import_path())]}
     proc = None
     try:
         proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
