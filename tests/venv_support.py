@@ -16,7 +16,7 @@ def clean_env(**extra: str) -> dict[str, str]:
             "MPLBACKEND": "Agg", "PIP_DISABLE_PIP_VERSION_CHECK": "1", **extra}
 
 
-def make_venv(where: Path, reuse_site_packages: bool = False) -> Path:
+def make_venv(where: Path, reuse_site_packages: bool = False, base_python: str = sys.executable) -> Path:
     """Create a venv at ``where`` and return its python.
 
     ``reuse_site_packages``: the venv also sees the libraries installed in the test environment
@@ -24,7 +24,7 @@ def make_venv(where: Path, reuse_site_packages: bool = False) -> Path:
     A path line in a .pth file adds that folder without running the .pth files inside it, so the
     test environment's editable quizkit, which points at the checkout, stays out of sight.
     """
-    subprocess.run([sys.executable, "-m", "venv", str(where)], check=True, timeout=300)
+    subprocess.run([base_python, "-m", "venv", str(where)], check=True, timeout=300)
     python = where / "bin" / "python"
     if reuse_site_packages:
         purelib = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
