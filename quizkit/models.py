@@ -5,7 +5,7 @@
 2-layer BERT with the same tokenizer, for fast tests and demos; it is *not* pretrained. Any
 other name is a Hugging Face Hub id, downloaded when online.
 
->>> model, tokenizer = load_classifier("tiny", id2label=["ham", "spam"])  # doctest: +SKIP
+>>> model, tokenizer = load_classifier("tiny", id2label=["ham", "spam"])
 >>> model.config.id2label
 {0: 'ham', 1: 'spam'}
 """
@@ -91,7 +91,7 @@ def load_classifier(
     The model is moved to ``device`` (default: :func:`default_device`). Offline, a Hub name
     fails within seconds with :class:`quizkit.hub.HubUnavailableError`.
 
-    >>> model, tok = load_classifier("tiny", num_labels=3)  # doctest: +SKIP
+    >>> model, tok = load_classifier("tiny", num_labels=3)
     >>> model.config.quizkit_pretrained
     False
     """
