@@ -327,6 +327,9 @@ def _pump(proc: subprocess.Popen, streams: dict[int, _Capture], deadline: float)
 
 
 def _ended(returncode: int, limits: Limits) -> tuple[str, str]:
+    # bubblewrap's init reports a child killed by signal N as exit status 128 + N.
+    if 128 < returncode < 128 + 65:
+        returncode = 128 - returncode
     if returncode == -signal.SIGXCPU:
         return "timeout", f"your code took too long: more than {limits.cpu_s} s of CPU time; is there an endless loop?"
     if returncode == -signal.SIGKILL:
