@@ -45,7 +45,7 @@ def test_the_wheel_ships_the_recorded_runs_the_banks_and_the_license(wheel):
 @pytest.mark.slow
 def test_grading_only_install_grades_the_fixture_class(wheel, tmp_path):
     """An instructor's machine: the core and the grade extra, no torch/transformers/datasets/matplotlib."""
-    from quizkit.grade import scripted_submission
+    from quizkit.grading.scripts import scripted_submission
 
     # Submissions are made with a full kernel here, as learners make them in JupyterLab.
     fixtures = ROOT / "tests" / "fixtures" / "grading"
@@ -80,7 +80,7 @@ def test_grading_only_install_grades_the_fixture_class(wheel, tmp_path):
     assert graded.returncode == 0, graded.stderr
     book = json.loads((work / "gradebook.json").read_text())
     # 7 points in the bank: 1 + 2 + 1 + 1 + 2
-    assert {s["student"]: s["total"] for s in book["students"]} == {"ann": 7, "ben": 0}
+    assert {s["student"]: s["total"] for s in book["students"]} == {"ann": 7, "ben": 0}, json.dumps(book["students"])[:3000]
     report = (work / "report.html").read_text()
     assert "charts need matplotlib" in report.lower() and "grading-demo/write-double" in report
 

@@ -208,7 +208,9 @@ def _package_masks() -> list[str]:
 def _bwrap_args(limits: Limits, masked: Sequence[str]) -> list[str]:
     args = ["--unshare-user", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
             "--unshare-cgroup-try", "--disable-userns", "--uid", "65534", "--gid", "65534",
-            "--die-with-parent", "--new-session", "--proc", "/proc", "--dev", "/dev"]
+            "--die-with-parent", "--new-session", "--proc", "/proc", "--dev", "/dev",
+            # The writable tmpfs first, so an environment that lives under /tmp is mounted over it.
+            "--size", str(int(limits.tmpfs_mb) << 20), "--tmpfs", "/tmp"]
     mounted = []
     for root in [*SYSTEM_RO, *python_roots()]:
         if os.path.lexists(root):
@@ -230,7 +232,7 @@ def _bwrap_args(limits: Limits, masked: Sequence[str]) -> list[str]:
     for path in masked:
         if inside_mounts(path) and os.path.isfile(path):
             args += ["--ro-bind", "/dev/null", path]
-    args += ["--size", str(int(limits.tmpfs_mb) << 20), "--tmpfs", "/tmp", "--chdir", "/tmp", "--clearenv"]
+    args += ["--chdir", "/tmp", "--clearenv"]
     return args
 
 
