@@ -56,6 +56,12 @@ def test_start_serves_the_course(user):
             None)
         if base_python is None:
             pytest.skip(f"no Python {sys.version_info[0]}.{sys.version_info[1]} outside /root for an ordinary user")
+        # the reused libraries must be within nobody's reach (a private parent folder, such as
+        # mktemp's, hides them and JupyterLab then serves no settings)
+        lab_dir = Path(sysconfig.get_paths()["data"]) / "share/jupyter/lab"
+        reach = subprocess.run(["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups",
+                                "test", "-r", str(lab_dir / "schemas")])
+        assert reach.returncode == 0, f"{lab_dir} is not readable by an ordinary user: make its parent folders 0755"
     make_venv(venv, reuse_site_packages=True, base_python=base_python)
     home = tmp_path / "home"
     home.mkdir()
