@@ -176,7 +176,11 @@ class RunResult:
     chosen on validation and reported on test (``None`` for runs saved before they existed).
     ``eval_history`` holds the validation evaluations
     (``eval_loss``, ``eval_f1``, ..., ``epoch``, ``step``); ``validation_metrics`` is the one
-    kept at the end (the best when early stopping loaded the best model).
+    kept at the end (the best when early stopping loaded the best model: the Trainer picks that
+    checkpoint on the validation split, never on test).
+
+    Validation chooses, test reports: :meth:`choose_threshold` picks a decision threshold on
+    the validation scores and :meth:`report_at` gives the test metrics at it.
     """
 
     trainer: Any
@@ -206,6 +210,35 @@ class RunResult:
     def stopped_early(self) -> bool:
         """True when training ended before its planned steps (early stopping or a Stop click)."""
         return self.steps < self.planned_steps
+
+    def choose_threshold(self, metric: str = "f1", cost_fp: float = 1.0, cost_fn: float = 1.0) -> float:
+        """The decision threshold that is best on the *validation* scores (binary runs).
+
+        ``metric`` is one of ``ThresholdSweep.best``'s (``"f1"``, ``"recall"``, ...) or
+        ``"cost"`` with ``cost_fp``/``cost_fn``. Report the result on test with :meth:`report_at`.
+        """
+        import numpy as np
+
+        from quizkit.metrics import threshold_sweep
+
+        if self.validation_scores is None or np.ndim(self.validation_scores) != 1:
+            raise ValueError("choose_threshold needs a binary run with validation scores "
+                             "(runs saved before validation scores were recorded have none: re-run it)")
+        sweep = threshold_sweep(self.validation_labels, self.validation_scores)
+        return float(sweep.best(metric, cost_fp=cost_fp, cost_fn=cost_fn)["threshold"])
+
+    def report_at(self, threshold: float) -> Any:
+        """The test-set :class:`~quizkit.metrics.MetricReport` when P(label 1) >= ``threshold`` is positive."""
+        import numpy as np
+
+        from quizkit.metrics import from_predictions
+
+        if np.ndim(self.test_scores) != 1:
+            raise ValueError("report_at applies to binary runs (test_scores holds P(label 1))")
+        if not _is_number(threshold) or not 0 <= threshold <= 1:
+            raise ValueError(f"threshold must be a number between 0 and 1, got {threshold!r}")
+        predictions = (np.asarray(self.test_scores) >= threshold).astype(int)
+        return from_predictions(self.test_labels, predictions, labels=list(range(len(self.label_names))), target_names=self.label_names)
 
     def summary(self) -> list[tuple[str, float]]:
         """``(metric, value)`` rows: the test metrics that are single numbers."""

@@ -11,6 +11,7 @@ import warnings
 import numpy as np
 import pytest
 import torch
+from sklearn.metrics import f1_score
 from sklearn.utils.class_weight import compute_class_weight
 
 from quizkit.data import make_dataset
@@ -71,6 +72,8 @@ def test_multiclass_run_keeps_the_probability_matrix():
     np.testing.assert_array_equal(result.test_predictions, result.test_scores.argmax(axis=1))
     assert result.test_metrics.average == "macro"
     assert "eval_f1_macro" in result.eval_history[-1]
+    with pytest.raises(ValueError, match="binary run"):
+        result.choose_threshold()
     with pytest.raises(ValueError, match="RunConfig.threshold applies to binary tasks only"):
         run(data={"task": "support", "n": 60}, threshold=0.5, **TINY)
 
@@ -95,6 +98,21 @@ def test_save_and_load_round_trip(spam_run, tmp_path):
     assert ThresholdExplorer.from_run(loaded).metrics_at(0.5)["tp"] == loaded.test_metrics.to_dict()["tp"]
 
 
+def test_threshold_is_chosen_on_validation_and_reported_on_test(spam_run, tmp_path):
+    val_y, val_s = spam_run.validation_labels, spam_run.validation_scores
+    threshold = spam_run.choose_threshold("f1")
+    f1_on_validation = {t: f1_score(val_y, (val_s >= t).astype(int)) for t in np.unique(val_s)}
+    assert threshold in f1_on_validation and f1_on_validation[threshold] == pytest.approx(max(f1_on_validation.values()))
+    report = spam_run.report_at(threshold)
+    test_pred = (spam_run.test_scores >= threshold).astype(int)
+    assert report.f1 == pytest.approx(f1_score(spam_run.test_labels, test_pred))
+    assert report.class_names == ["ham", "spam"]
+    # Misses priced 20x: the cheapest validation threshold is no higher than the best-F1 one.
+    assert spam_run.choose_threshold("cost", cost_fn=20.0) <= threshold
+    spam_run.save(tmp_path / "run")
+    assert load_run(tmp_path / "run").choose_threshold("f1") == threshold
+
+
 def test_runs_saved_before_validation_scores_load_with_none(spam_run, tmp_path):
     path = spam_run.save(tmp_path / "old")
     payload = json.loads(path.read_text())
@@ -102,6 +120,8 @@ def test_runs_saved_before_validation_scores_load_with_none(spam_run, tmp_path):
     path.write_text(json.dumps(payload))
     old = load_run(path)
     assert old.validation_labels is None and old.validation_scores is None
+    with pytest.raises(ValueError, match="validation scores"):
+        old.choose_threshold()
     np.testing.assert_allclose(old.test_scores, spam_run.test_scores)
 
 
@@ -153,6 +173,9 @@ def test_early_stopping_loads_the_best_model_and_stops_when_eval_loss_rises():
     assert result.validation_metrics["loss"] == min(eval_losses)
     # The model in hand is the best checkpoint, not the last one.
     assert result.trainer.evaluate()["eval_loss"] == pytest.approx(min(eval_losses), rel=1e-4)
+    # The checkpoint was chosen on validation: its validation scores are the kept model's.
+    kept_accuracy = np.mean((result.validation_scores >= 0.5) == result.validation_labels)
+    assert kept_accuracy == pytest.approx(result.validation_metrics["accuracy"])
 
 
 def test_exported_script_reproduces_the_run(tmp_path):
