@@ -171,9 +171,16 @@ class RunResult:
     """What a run produced. ``trainer`` is ``None`` for runs loaded with :func:`load_run`.
 
     ``test_scores`` is P(label 1) per test example for binary tasks, the ``(n, k)``
-    probability matrix for multiclass ones. ``eval_history`` holds the validation evaluations
+    probability matrix for multiclass ones; ``validation_labels``/``validation_scores`` are the
+    same for the validation split, scored by the model the run kept, so thresholds can be
+    chosen on validation and reported on test (``None`` for runs saved before they existed).
+    ``eval_history`` holds the validation evaluations
     (``eval_loss``, ``eval_f1``, ..., ``epoch``, ``step``); ``validation_metrics`` is the one
-    kept at the end (the best when early stopping loaded the best model).
+    kept at the end (the best when early stopping loaded the best model: the Trainer picks that
+    checkpoint on the validation split, never on test).
+
+    Validation chooses, test reports: :meth:`choose_threshold` picks a decision threshold on
+    the validation scores and :meth:`report_at` gives the test metrics at it.
     """
 
     trainer: Any
@@ -196,11 +203,42 @@ class RunResult:
     planned_steps: int
     class_weights: list[float] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    validation_labels: Any = None
+    validation_scores: Any = None
 
     @property
     def stopped_early(self) -> bool:
         """True when training ended before its planned steps (early stopping or a Stop click)."""
         return self.steps < self.planned_steps
+
+    def choose_threshold(self, metric: str = "f1", cost_fp: float = 1.0, cost_fn: float = 1.0) -> float:
+        """The decision threshold that is best on the *validation* scores (binary runs).
+
+        ``metric`` is one of ``ThresholdSweep.best``'s (``"f1"``, ``"recall"``, ...) or
+        ``"cost"`` with ``cost_fp``/``cost_fn``. Report the result on test with :meth:`report_at`.
+        """
+        import numpy as np
+
+        from quizkit.metrics import threshold_sweep
+
+        if self.validation_scores is None or np.ndim(self.validation_scores) != 1:
+            raise ValueError("choose_threshold needs a binary run with validation scores "
+                             "(runs saved before validation scores were recorded have none: re-run it)")
+        sweep = threshold_sweep(self.validation_labels, self.validation_scores)
+        return float(sweep.best(metric, cost_fp=cost_fp, cost_fn=cost_fn)["threshold"])
+
+    def report_at(self, threshold: float) -> Any:
+        """The test-set :class:`~quizkit.metrics.MetricReport` when P(label 1) >= ``threshold`` is positive."""
+        import numpy as np
+
+        from quizkit.metrics import from_predictions
+
+        if np.ndim(self.test_scores) != 1:
+            raise ValueError("report_at applies to binary runs (test_scores holds P(label 1))")
+        if not _is_number(threshold) or not 0 <= threshold <= 1:
+            raise ValueError(f"threshold must be a number between 0 and 1, got {threshold!r}")
+        predictions = (np.asarray(self.test_scores) >= threshold).astype(int)
+        return from_predictions(self.test_labels, predictions, labels=list(range(len(self.label_names))), target_names=self.label_names)
 
     def summary(self) -> list[tuple[str, float]]:
         """``(metric, value)`` rows: the test metrics that are single numbers."""
@@ -251,6 +289,8 @@ class RunResult:
             "planned_steps": self.planned_steps,
             "class_weights": self.class_weights,
             "extra": self.extra,
+            "validation_labels": _list_or_none(self.validation_labels),
+            "validation_scores": _list_or_none(self.validation_scores),
         }
         target = path / "run.json"
         target.write_text(json.dumps(payload, indent=1, default=_json_default))
@@ -403,6 +443,12 @@ def _render_script(result: RunResult, name: str) -> str:
     )
 
 
+def _list_or_none(values: Any) -> list | None:
+    import numpy as np
+
+    return None if values is None else np.asarray(values).tolist()
+
+
 def _json_default(value: Any) -> Any:
     import numpy as np
 
@@ -479,7 +525,15 @@ def load_run(directory: str | os.PathLike) -> RunResult:
         planned_steps=payload["planned_steps"],
         class_weights=payload["class_weights"],
         extra=payload.get("extra", {}),
+        validation_labels=_array_or_none(payload.get("validation_labels"), int),
+        validation_scores=_array_or_none(payload.get("validation_scores"), float),
     )
+
+
+def _array_or_none(values: list | None, dtype: type) -> Any:
+    import numpy as np
+
+    return None if values is None else np.asarray(values, dtype=dtype)
 
 
 def _generated_data_spec(description: Mapping[str, Any]) -> dict[str, Any] | None:
@@ -650,7 +704,6 @@ def run(config: RunConfig | None = None, /, *, extra_callbacks: Sequence[Any] = 
     start = time.perf_counter()
 
     import numpy as np
-    import torch
     from transformers import (
         DataCollatorWithPadding, EarlyStoppingCallback, PrinterCallback, Trainer, default_data_collator, set_seed,
     )
@@ -704,12 +757,13 @@ def run(config: RunConfig | None = None, /, *, extra_callbacks: Sequence[Any] = 
         kept = [e for e in evals if e.get("step") == kept_step]
         validation = kept[-1] if kept else trainer.evaluate(encoded["validation"])
         prediction = trainer.predict(encoded["test"])
+        # The kept model's validation scores: thresholds are chosen on these, not on test.
+        validation_prediction = trainer.predict(encoded["validation"])
     finally:
         if scratch is not None:
             scratch.cleanup()
 
-    logits = np.asarray(prediction.predictions, dtype=np.float64)
-    probabilities = torch.softmax(torch.from_numpy(logits), dim=-1).numpy()
+    probabilities = _probabilities(prediction.predictions)
     if num_labels == 2:
         scores = probabilities[:, 1]
         predictions = (scores >= config.threshold).astype(int) if config.threshold is not None else probabilities.argmax(-1)
@@ -738,4 +792,18 @@ def run(config: RunConfig | None = None, /, *, extra_callbacks: Sequence[Any] = 
         planned_steps=trainer.state.max_steps,
         class_weights=weights,
         extra={"training_arguments": training_kwargs(config, len(encoded["train"]))},
+        validation_labels=np.asarray(dataset["validation"]["label"], dtype=int),
+        validation_scores=_scores(_probabilities(validation_prediction.predictions)),
     )
+
+
+def _probabilities(logits: Any) -> Any:
+    import numpy as np
+    import torch
+
+    return torch.softmax(torch.from_numpy(np.asarray(logits, dtype=np.float64)), dim=-1).numpy()
+
+
+def _scores(probabilities: Any) -> Any:
+    """P(label 1) per example for two labels, else the (n, k) probability matrix."""
+    return probabilities[:, 1] if probabilities.shape[1] == 2 else probabilities

@@ -1,5 +1,6 @@
 """quizkit.train: real Trainer runs (tiny model, a few hundred generated examples)."""
 
+import json
 import os
 import resource
 import subprocess
@@ -10,6 +11,7 @@ import warnings
 import numpy as np
 import pytest
 import torch
+from sklearn.metrics import f1_score
 from sklearn.utils.class_weight import compute_class_weight
 
 from quizkit.data import make_dataset
@@ -40,6 +42,13 @@ def test_run_records_curves_predictions_and_metrics(spam_run):
     assert result.test_predictions.shape == result.test_labels.shape == result.test_scores.shape == (n_test,)
     assert len(result.test_texts) == n_test and len(result.train_texts) == 168
     assert ((result.test_scores >= 0) & (result.test_scores <= 1)).all()
+    # Validation is scored too (by the kept model), for choosing thresholds off the test set.
+    validation_labels = make_dataset("spam", n=240, seed=0)["validation"]["label"]
+    np.testing.assert_array_equal(result.validation_labels, validation_labels)
+    assert result.validation_scores.shape == (len(validation_labels),)
+    assert ((result.validation_scores >= 0) & (result.validation_scores <= 1)).all()
+    kept_accuracy = np.mean((result.validation_scores >= 0.5) == result.validation_labels)
+    assert kept_accuracy == pytest.approx(result.validation_metrics["accuracy"])
     # No threshold: the argmax, i.e. P(label 1) >= 0.5 for two classes.
     np.testing.assert_array_equal(result.test_predictions, (result.test_scores >= 0.5).astype(int))
     again = from_predictions(result.test_labels, result.test_predictions, labels=[0, 1])
@@ -57,10 +66,14 @@ def test_multiclass_run_keeps_the_probability_matrix():
     assert result.label_names == ["billing", "technical", "shipping", "account"]
     n_test = len(result.test_labels)
     assert result.test_scores.shape == (n_test, 4)
+    assert result.validation_scores.shape == (len(result.validation_labels), 4)
+    np.testing.assert_allclose(result.validation_scores.sum(axis=1), 1.0, rtol=1e-6)
     np.testing.assert_allclose(result.test_scores.sum(axis=1), 1.0, rtol=1e-6)
     np.testing.assert_array_equal(result.test_predictions, result.test_scores.argmax(axis=1))
     assert result.test_metrics.average == "macro"
     assert "eval_f1_macro" in result.eval_history[-1]
+    with pytest.raises(ValueError, match="binary run"):
+        result.choose_threshold()
     with pytest.raises(ValueError, match="RunConfig.threshold applies to binary tasks only"):
         run(data={"task": "support", "n": 60}, threshold=0.5, **TINY)
 
@@ -71,6 +84,8 @@ def test_save_and_load_round_trip(spam_run, tmp_path):
     assert loaded.trainer is None and loaded.train_texts is None
     np.testing.assert_array_equal(loaded.test_predictions, spam_run.test_predictions)
     np.testing.assert_allclose(loaded.test_scores, spam_run.test_scores)
+    np.testing.assert_allclose(loaded.validation_scores, spam_run.validation_scores)
+    np.testing.assert_array_equal(loaded.validation_labels, spam_run.validation_labels)
     assert loaded.test_texts == spam_run.test_texts
     assert loaded.test_metrics.to_dict() == spam_run.test_metrics.to_dict()
     assert loaded.log_history == spam_run.log_history
@@ -81,6 +96,33 @@ def test_save_and_load_round_trip(spam_run, tmp_path):
     curve = LearningCurvePlot.from_run(loaded)
     assert curve.metric == "eval_f1" and len(curve.eval) == 2
     assert ThresholdExplorer.from_run(loaded).metrics_at(0.5)["tp"] == loaded.test_metrics.to_dict()["tp"]
+
+
+def test_threshold_is_chosen_on_validation_and_reported_on_test(spam_run, tmp_path):
+    val_y, val_s = spam_run.validation_labels, spam_run.validation_scores
+    threshold = spam_run.choose_threshold("f1")
+    f1_on_validation = {t: f1_score(val_y, (val_s >= t).astype(int)) for t in np.unique(val_s)}
+    assert threshold in f1_on_validation and f1_on_validation[threshold] == pytest.approx(max(f1_on_validation.values()))
+    report = spam_run.report_at(threshold)
+    test_pred = (spam_run.test_scores >= threshold).astype(int)
+    assert report.f1 == pytest.approx(f1_score(spam_run.test_labels, test_pred))
+    assert report.class_names == ["ham", "spam"]
+    # Misses priced 20x: the cheapest validation threshold is no higher than the best-F1 one.
+    assert spam_run.choose_threshold("cost", cost_fn=20.0) <= threshold
+    spam_run.save(tmp_path / "run")
+    assert load_run(tmp_path / "run").choose_threshold("f1") == threshold
+
+
+def test_runs_saved_before_validation_scores_load_with_none(spam_run, tmp_path):
+    path = spam_run.save(tmp_path / "old")
+    payload = json.loads(path.read_text())
+    del payload["validation_labels"], payload["validation_scores"]
+    path.write_text(json.dumps(payload))
+    old = load_run(path)
+    assert old.validation_labels is None and old.validation_scores is None
+    with pytest.raises(ValueError, match="validation scores"):
+        old.choose_threshold()
+    np.testing.assert_allclose(old.test_scores, spam_run.test_scores)
 
 
 def test_load_run_says_what_is_missing(tmp_path):
@@ -131,6 +173,9 @@ def test_early_stopping_loads_the_best_model_and_stops_when_eval_loss_rises():
     assert result.validation_metrics["loss"] == min(eval_losses)
     # The model in hand is the best checkpoint, not the last one.
     assert result.trainer.evaluate()["eval_loss"] == pytest.approx(min(eval_losses), rel=1e-4)
+    # The checkpoint was chosen on validation: its validation scores are the kept model's.
+    kept_accuracy = np.mean((result.validation_scores >= 0.5) == result.validation_labels)
+    assert kept_accuracy == pytest.approx(result.validation_metrics["accuracy"])
 
 
 def test_exported_script_reproduces_the_run(tmp_path):
