@@ -6,7 +6,7 @@
 other name is a Hugging Face Hub id, downloaded when online. ``pretrained=False`` builds a
 model's architecture with random weights: the fair "from scratch" twin of a pretrained model.
 
->>> model, tokenizer = load_classifier("tiny", id2label=["ham", "spam"])  # doctest: +SKIP
+>>> model, tokenizer = load_classifier("minilm", id2label=["ham", "spam"], device="cpu")
 >>> model.config.id2label
 {0: 'ham', 1: 'spam'}
 """
