@@ -28,7 +28,10 @@ from quizkit.train import run
 
 ROOT = Path(__file__).resolve().parent.parent
 CLAIMS_FILE = ROOT / "lessons" / "claims.yaml"
-CLAIMS = yaml.safe_load(CLAIMS_FILE.read_text())["claims"]
+_FILE = yaml.safe_load(CLAIMS_FILE.read_text())
+CLAIMS = _FILE["claims"]
+# Measured but not holding yet: kept with their figures, not run, not to be stated in a lesson.
+PENDING = _FILE.get("pending", [])
 MIN_SEEDS = 5
 LEVEL = 0.95
 
@@ -218,7 +221,8 @@ def test_claims_file_lists_enough_well_formed_claims():
         assert claim["direction"] in ("greater", "less"), claim["id"]
         assert len(set(claim["seeds"])) >= MIN_SEEDS, claim["id"]
         assert claim["statement"].strip() and claim["measure"].strip(), claim["id"]
-    assert set(CHECKS) == {c["check"] for c in CLAIMS}, "a check no claim uses is dead code"
+    assert set(CHECKS) == {c["check"] for c in CLAIMS + PENDING}, "a check no claim uses is dead code"
+    assert not {c["id"] for c in CLAIMS} & {c["id"] for c in PENDING}
 
 
 def test_holds_needs_every_seed_or_an_interval_clear_of_the_reference():
