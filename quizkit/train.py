@@ -73,6 +73,8 @@ class RunConfig:
     """
 
     model: str = "minilm"
+    # False: the model's architecture with random weights (see quizkit.models.load_classifier).
+    pretrained: bool | None = None
     data: Any = None
     epochs: float = 1.0
     learning_rate: float = 5e-5
@@ -95,6 +97,8 @@ class RunConfig:
     def __post_init__(self) -> None:
         if not isinstance(self.model, str) or not self.model:
             raise _bad("model", self.model, "'minilm', 'tiny' or a Hugging Face Hub id")
+        if self.pretrained not in (None, True, False):
+            raise _bad("pretrained", self.pretrained, "None, True or False")
         self._check_data()
         if not _is_number(self.epochs) or self.epochs <= 0:
             raise _bad("epochs", self.epochs, "a number > 0")
@@ -408,7 +412,8 @@ def _render_script(result: RunResult, name: str) -> str:
             "    raise NotImplementedError(\"load_data(): return your DatasetDict (labels: \" + repr(LABEL_NAMES) + \")\")"
         )
     if bundled:
-        load_model = "    return load_classifier(MODEL, id2label=LABEL_NAMES)"
+        pretrained = "" if config.pretrained is None else f", pretrained={config.pretrained!r}"
+        load_model = f"    return load_classifier(MODEL, id2label=LABEL_NAMES{pretrained})"
     else:
         load_model = (
             "    tokenizer = AutoTokenizer.from_pretrained(MODEL)\n"
@@ -721,7 +726,7 @@ def run(config: RunConfig | None = None, /, *, extra_callbacks: Sequence[Any] = 
 
     # Seed before building the model: the classification head (and all of "tiny") is random.
     set_seed(config.seed)
-    model, tokenizer = load_classifier(config.model, id2label=label_names)
+    model, tokenizer = load_classifier(config.model, id2label=label_names, pretrained=config.pretrained)
     with _datasets_progress(enabled=not config.disable_tqdm):
         encoded = tokenize(
             dataset, tokenizer, max_length=config.max_length,

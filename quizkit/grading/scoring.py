@@ -26,6 +26,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from quizkit.bank import NOT_BANKS
 from quizkit.grading.gradebook import AnswerGrade, Column, Gradebook, StudentGrade
 from quizkit.grading.reading import (
     LESSON_ID,
@@ -45,13 +46,13 @@ NOT_GRADED = "not graded: no isolation available"
 def key_files(keys: Iterable[str | Path]) -> tuple[dict[str, Path], list[str]]:
     """Map lesson id -> bank file for ``--key`` folders and files: (index, explicitly named ids).
 
-    Folders contribute each ``*.yaml`` but course.yaml; a bank named twice is an error.
+    Folders contribute each ``*.yaml`` but course.yaml and claims.yaml (``NOT_BANKS``); a bank named twice is an error.
     """
     index: dict[str, Path] = {}
     explicit: list[str] = []
     for key in map(Path, keys):
         if key.is_dir():
-            files = sorted(p for p in key.glob("*.y*ml") if p.stem != "course")
+            files = sorted(p for p in key.glob("*.yaml") if p.name not in NOT_BANKS)
             if not files:
                 raise ValueError(f"--key {key}: the folder holds no question banks (*.yaml)")
         elif key.is_file():
