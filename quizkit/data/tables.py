@@ -17,6 +17,7 @@ test file) and run :func:`~quizkit.data.find_overlap` on the splits: the report 
 
 from __future__ import annotations
 
+import itertools
 import math
 import numbers
 import os
@@ -32,10 +33,10 @@ if TYPE_CHECKING:
 
 SPLITS = ("train", "validation", "test")
 # from_pandas's split and label keywords, which from_csv passes on.
-_DEFAULTS: dict[str, Any] = dict(
-    test_size=0.2, validation_size=0.1, seed=0, stratified=True, label_cut=None, label_map=None, label_order=None,
-    near_threshold=0.8,
-)
+_DEFAULTS: dict[str, Any] = {
+    "test_size": 0.2, "validation_size": 0.1, "seed": 0, "stratified": True, "label_cut": None, "label_map": None,
+    "label_order": None, "near_threshold": 0.8,
+}
 
 
 class SplitOverlap(dict):
@@ -61,7 +62,7 @@ def _cut_names(cuts: list[float]) -> list[str]:
         return f"{x:g}"
 
     names = [f"below {show(cuts[0])}"]
-    names += [f"{show(lo)} to below {show(hi)}" for lo, hi in zip(cuts, cuts[1:])]
+    names += [f"{show(lo)} to below {show(hi)}" for lo, hi in itertools.pairwise(cuts)]
     names.append(f"{show(cuts[-1])} or more")
     return names
 
@@ -157,7 +158,7 @@ def _rows(
     return texts, labels, names
 
 
-def _split(indices: list[int], labels: list[int], size: float | int, seed: int, stratified: bool, what: str) -> tuple[list[int], list[int]]:
+def _split(indices: list[int], labels: list[int], size: float, seed: int, stratified: bool, what: str) -> tuple[list[int], list[int]]:
     from sklearn.model_selection import train_test_split
 
     try:
@@ -179,8 +180,8 @@ def from_pandas(
     text: str = "text",
     label: str = "label",
     test: pd.DataFrame | None = None,
-    test_size: float | int = 0.2,
-    validation_size: float | int = 0.1,
+    test_size: float = 0.2,
+    validation_size: float = 0.1,
     seed: int = 0,
     stratified: bool = True,
     label_cut: float | Sequence[float] | None = None,
@@ -218,7 +219,8 @@ def from_pandas(
         raise TypeError(f"test= must be a pandas DataFrame, got {type(test).__name__}")
 
     def row(df: pd.DataFrame) -> Callable[[int], str]:
-        return lambda i: f"row {df.index[i]!r}"
+        # .item(): numpy scalars would print as np.int64(12).
+        return lambda i: f"row {getattr(df.index[i], 'item', lambda: df.index[i])()!r}"
 
     return _build(
         frame, test, text=text, label=label, test_size=test_size, validation_size=validation_size, seed=seed,
@@ -229,8 +231,8 @@ def from_pandas(
 
 
 def _build(
-    frame: pd.DataFrame, test: pd.DataFrame | None, *, text: str, label: str, test_size: float | int,
-    validation_size: float | int, seed: int, stratified: bool, label_cut: Any, label_map: Any, label_order: Any,
+    frame: pd.DataFrame, test: pd.DataFrame | None, *, text: str, label: str, test_size: float,
+    validation_size: float, seed: int, stratified: bool, label_cut: Any, label_map: Any, label_order: Any,
     near_threshold: float, where: Callable[[int], str], test_where: Callable[[int], str] | None,
     source: str, test_source: str,
 ) -> DatasetDict:
@@ -307,6 +309,11 @@ def from_csv(
     """
     import pandas as pd
 
+    unknown = sorted(set(options) - set(_DEFAULTS))
+    if unknown:
+        raise TypeError(f"from_csv got unknown keywords {unknown}; it accepts {sorted(_DEFAULTS)}")
+    settings = {**_DEFAULTS, **options}
+
     def read(file: str | os.PathLike) -> pd.DataFrame:
         if not os.path.isfile(file):
             raise FileNotFoundError(f"from_csv: no file at {os.fspath(file)!r}")
@@ -324,10 +331,6 @@ def from_csv(
     frame = read(path)
     test_frame = None if test is None else read(test)
     test_name = None if test is None else os.path.basename(os.fspath(test))
-    settings = {**_DEFAULTS, **options}
-    unknown = sorted(set(options) - set(_DEFAULTS))
-    if unknown:
-        raise TypeError(f"from_csv got unknown keywords {unknown}; it accepts {sorted(_DEFAULTS)}")
     return _build(
         frame, test_frame, text=text, label=label, where=data_row(name),
         test_where=data_row(test_name) if test_name else None, source=repr(name), test_source=repr(test_name),
