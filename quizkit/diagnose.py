@@ -38,6 +38,7 @@ PR_GAP = 0.25
 CHANCE_MARGIN = 0.05
 TRAIN_EVAL_GAP_WARNING, TRAIN_EVAL_GAP_SEVERE = 0.10, 0.20
 LEAK_SEVERE_RATE = 0.05
+BASELINE_METRICS = ("mcc", "balanced_accuracy", "accuracy")  # what a run is judged on against a baseline
 
 
 @dataclass(frozen=True)
@@ -357,6 +358,44 @@ def _wrong_metric(task: str, metric_names: Sequence[str]) -> Finding | None:
     return Finding("wrong-metric-for-task", "severe", "Metric does not fit the task", evidence, explanation)
 
 
+def _interval(report: Any, metric: str) -> tuple[float, float] | None:
+    """The (low, high) interval of ``metric`` from a MetricReport that has intervals, else None."""
+    interval = getattr(report, "interval", None)
+    if not callable(interval):
+        return None
+    try:
+        low, high = interval(metric)[:2]
+    except (KeyError, ValueError, TypeError):
+        return None
+    return float(low), float(high)
+
+
+def _baseline(s: _Scores, baseline: Any, metric: str) -> Finding | None:
+    """Flag a run whose ``metric`` does not clear the baseline's (interval's upper end when known)."""
+    if metric not in BASELINE_METRICS:
+        raise ValueError(f"baseline_metric must be one of {BASELINE_METRICS}, got {metric!r}")
+    report = getattr(baseline, "test_metrics", baseline)
+    name = getattr(baseline, "config", None) and baseline.config.model
+    base = _metric_value(report, metric)
+    if base is None:
+        raise ValueError(f"baseline has no {metric!r} to compare with (pass a RunResult or a MetricReport)")
+    value = getattr(s, metric)
+    interval = _interval(report, metric)
+    bar = interval[1] if interval else base
+    if value > bar:
+        return None
+    what = f"the {name} baseline" if name else "the baseline"
+    where = (f"inside its interval {interval[0]:.2f} to {interval[1]:.2f}" if interval and value >= interval[0]
+             else "below it" if value < base else "no better")
+    explanation = (
+        f"This run's {metric} is {value:.2f}, {what} scores {base:.2f} ({where}). "
+        "Fine-tuning costs minutes and a baseline costs a second: until the run clears the "
+        "baseline, it has not shown that it learned more than the baseline's shortcut."
+    )
+    evidence = {"metric": metric, "run": value, "baseline": base, "baseline_interval": interval, "baseline_model": name}
+    return Finding("not-better-than-baseline", "warning", "Does not beat the baseline", evidence, explanation)
+
+
 def diagnose_predictions(
     y_true: Sequence[Any],
     y_pred: Sequence[Any],
@@ -367,13 +406,18 @@ def diagnose_predictions(
     task: str = "classification",
     metric_names: Sequence[str] | None = None,
     label_names: Sequence[str] | None = None,
+    baseline: Any = None,
+    baseline_metric: str = "mcc",
 ) -> Diagnosis:
     """Run every rule that the given inputs allow and return the findings.
 
     ``task`` is ``"classification"`` (any classification task name works) or one of
     ``"qa"``, ``"summarization"``, ``"translation"``; ``metric_names`` are the metrics the
     run was judged with (e.g. ``["accuracy"]``). ``train_metrics`` is a dict such as
-    ``{"accuracy": 0.99}`` or a MetricReport on the training set.
+    ``{"accuracy": 0.99}`` or a MetricReport on the training set. ``baseline`` (a baseline's
+    :class:`~quizkit.train.RunResult` from :mod:`quizkit.baselines`, or its MetricReport on the
+    same test set) adds "does not beat the baseline" when the run's ``baseline_metric`` is not
+    above the baseline's (above the top of its interval when the report has intervals).
 
     >>> diagnose_predictions([0, 1] * 50, [0, 1] * 45 + [1, 0] * 5).codes
     []
@@ -390,6 +434,8 @@ def diagnose_predictions(
         findings += [_accuracy_paradox(s), _near_chance(s), _precision_recall_gap(s), _imbalance(s)]
         if train_metrics is not None:
             findings.append(_train_eval_gap(s, train_metrics))
+        if baseline is not None:
+            findings.append(_baseline(s, baseline, baseline_metric))
     if log_history and any(isinstance(e, Mapping) and "eval_loss" in e for e in log_history):
         findings.append(_rising_eval_loss(log_history))
     if train_texts is not None and test_texts is not None:
@@ -399,6 +445,8 @@ def diagnose_predictions(
 
 def diagnose(run: Any, **overrides: Any) -> Diagnosis:
     """Diagnose a :class:`quizkit.train.RunResult`; keyword arguments override what is read from it.
+
+    ``diagnose(result, baseline=tfidf_logreg(data))`` also checks that the run beats the baseline.
 
     >>> from quizkit.train import run  # doctest: +SKIP
     >>> print(diagnose(run(model="tiny", data={"task": "fraud", "positive_rate": 0.05})))  # doctest: +SKIP
