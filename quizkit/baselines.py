@@ -25,14 +25,19 @@ from quizkit.train import RunConfig, RunResult, _resolve_data
 C_GRID = (0.3, 1.0, 3.0, 10.0)
 
 
-def _result(model: str, data: Any, seed: int, probabilities: Any, validation: dict[str, float],
-            start: float, extra: dict[str, Any]) -> RunResult:
+def _result(model: str, data: Any, seed: int, probabilities: dict[str, np.ndarray], start: float,
+            extra: dict[str, Any]) -> RunResult:
+    """A RunResult from the ``validation`` and ``test`` probability matrices of a fitted baseline."""
     from quizkit.metrics import from_predictions
 
     dataset, description = data
     names = list(dataset["train"].features["label"].names)
     labels = np.asarray(dataset["test"]["label"], dtype=int)
-    predictions = probabilities.argmax(axis=1)
+    predictions = probabilities["test"].argmax(axis=1)
+
+    def scores(matrix: np.ndarray) -> np.ndarray:
+        return matrix[:, 1] if len(names) == 2 else matrix
+
     return RunResult(
         trainer=None,
         config=RunConfig(model=model, data=dataset if description["source"] == "custom" else
@@ -40,11 +45,11 @@ def _result(model: str, data: Any, seed: int, probabilities: Any, validation: di
         data_description=description,
         log_history=[],
         eval_history=[],
-        validation_metrics=validation,
+        validation_metrics=_validation_metrics(dataset, probabilities["validation"].argmax(axis=1)),
         label_names=names,
         test_labels=labels,
         test_predictions=predictions,
-        test_scores=probabilities[:, 1] if len(names) == 2 else probabilities,
+        test_scores=scores(probabilities["test"]),
         test_texts=list(dataset["test"]["text"]),
         train_texts=list(dataset["train"]["text"]),
         test_metrics=from_predictions(labels, predictions, labels=list(range(len(names))), target_names=names),
@@ -54,6 +59,8 @@ def _result(model: str, data: Any, seed: int, probabilities: Any, validation: di
         steps=0,
         planned_steps=0,
         extra={"baseline": model, **extra},
+        validation_labels=np.asarray(dataset["validation"]["label"], dtype=int),
+        validation_scores=scores(probabilities["validation"]),
     )
 
 
@@ -88,8 +95,8 @@ def majority(data: Any = None, seed: int = 0) -> RunResult:
         out[:, model.classes_] = model.predict_proba(np.zeros((len(dataset[split]), 1)))
         return out
 
-    validation = _validation_metrics(dataset, probabilities("validation").argmax(axis=1))
-    return _result("majority", (dataset, description), seed, probabilities("test"), validation, start, {})
+    return _result("majority", (dataset, description), seed,
+                   {split: probabilities(split) for split in ("validation", "test")}, start, {})
 
 
 def tfidf_pipeline(C: float = 1.0, seed: int = 0) -> Any:
@@ -126,10 +133,14 @@ def tfidf_logreg(data: Any = None, seed: int = 0, C: float | Sequence[float] = C
     for c in grid:
         pipeline = tfidf_pipeline(c, seed).fit(train["text"], train["label"])
         predicted = pipeline.predict(validation["text"])
-        fitted.append((matthews_corrcoef(validation["label"], predicted), -grid.index(c), c, pipeline, predicted))
-    _, _, best_c, pipeline, predicted = max(fitted, key=lambda t: t[:2])
+        fitted.append((matthews_corrcoef(validation["label"], predicted), -grid.index(c), c, pipeline))
+    _, _, best_c, pipeline = max(fitted, key=lambda t: t[:2])
     k = len(train.features["label"].names)
-    probabilities = np.zeros((len(dataset["test"]), k))
-    probabilities[:, pipeline.classes_] = pipeline.predict_proba(dataset["test"]["text"])
-    return _result("tfidf-logreg", (dataset, description), seed, probabilities,
-                   _validation_metrics(dataset, predicted), start, {"C": best_c})
+
+    def probabilities(split: str) -> np.ndarray:
+        out = np.zeros((len(dataset[split]), k))
+        out[:, pipeline.classes_] = pipeline.predict_proba(dataset[split]["text"])
+        return out
+
+    return _result("tfidf-logreg", (dataset, description), seed,
+                   {split: probabilities(split) for split in ("validation", "test")}, start, {"C": best_c})
