@@ -803,6 +803,8 @@ def run(config: RunConfig | None = None, /, *, extra_callbacks: Sequence[Any] = 
             dataset, tokenizer, max_length=config.max_length,
             padding="max_length" if config.padding == "max_length" else False,
         )
+    import torch
+
     n_train = len(encoded["train"])
     epochs = resolve_epochs(config, n_train, None if torch.cuda.is_available() else _padded_tokens(encoded["train"], config))
     scratch = None
