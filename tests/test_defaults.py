@@ -19,7 +19,7 @@ from quizkit.train import (
     training_kwargs,
 )
 
-TINY = dict(model="tiny", disable_tqdm=True, max_length=32)
+TINY = {"model": "tiny", "disable_tqdm": True, "max_length": 32}
 
 
 @pytest.mark.parametrize("n_train", [16, 100, 480, 2400, 10_000])
