@@ -1,4 +1,4 @@
-"""How much does ``quizkit.train.run`` cost over plain ``Trainer`` code, and what does dynamic padding buy?
+"""What does ``quizkit.train.run`` cost over plain ``Trainer`` code, and what do dynamic padding and length grouping buy?
 
 Three ways to train the same configuration, alternated in one process (A B C A B C ...):
 
@@ -8,10 +8,19 @@ Three ways to train the same configuration, alternated in one process (A B C A B
 - C: ``quizkit.train.run`` with ``padding="max_length", max_length=128``.
 
 Prints the median wall time of each, the A/B overhead ratio (goal <= 1.03) and the training
-throughput (texts/s) of dynamic vs max-length padding. Run on demand:
+throughput (texts/s) of dynamic vs max-length padding.
+
+Then long texts of very different lengths (1 to 12 generated messages joined, about 20 to 300
+tokens, ``max_length=256``), alternated in the same process:
+
+- D: ``run(train_sampling_strategy="random")``: each batch pads to its longest text;
+- E: ``run(train_sampling_strategy="group_by_length")`` (the default): similar lengths share a batch.
+
+and prints the length-grouping speed-up (E/D train texts/s). Run on demand:
 
     python benchmarks/bench_train.py              # MiniLM on make_dataset("spam", n=400)
     python benchmarks/bench_train.py --model tiny --rounds 3
+    python benchmarks/bench_train.py --only lengths
 """
 
 from __future__ import annotations
@@ -70,16 +79,83 @@ def quizkit_run(config) -> dict[str, float]:
     return _sample(start, cpu_start, result.train_samples_per_second)
 
 
+def long_texts(n: int, seed: int = 0):
+    """A DatasetDict of long texts of very different lengths: 1 to 12 generated messages joined.
+
+    The label is the first message's, so the task stays learnable.
+    """
+    import numpy as np
+    from datasets import DatasetDict
+
+    from quizkit.data import make_dataset
+
+    pool = make_dataset("spam", n=n * 4, seed=seed)
+    rng = np.random.default_rng(seed)
+    splits = {}
+    for name, split in pool.items():
+        texts, labels = split["text"], split["label"]
+        size = len(split) // 4
+
+        def join(i: int, texts: list = texts, labels: list = labels) -> dict:
+            k = int(rng.integers(1, 13))
+            others = rng.choice(len(texts), size=k - 1, replace=True)
+            return {"text": " ".join([texts[i], *(texts[j] for j in others)]), "label": labels[i]}
+
+        splits[name] = split.select(range(size)).map(lambda row, i: join(i), with_indices=True)
+    return DatasetDict(splits)
+
+
+def compare_length_grouping(args) -> None:
+    """Paths D and E, alternated; prints the speed-up of length-grouped batches."""
+    import dataclasses
+
+    from quizkit.train import RunConfig
+
+    dataset = long_texts(args.n)
+    lengths = sorted(len(t.split()) for t in dataset["train"]["text"])
+    grouped = RunConfig(model=args.model, data=dataset, epochs=args.epochs, max_length=256, disable_tqdm=True)
+    paths = {
+        "D random batches": dataclasses.replace(grouped, train_sampling_strategy="random"),
+        "E length-grouped batches": grouped,
+    }
+    print(f"\nlong texts: {len(lengths)} train texts of {lengths[0]} to {lengths[-1]} words "
+          f"(median {lengths[len(lengths) // 2]}), max_length=256")
+    quizkit_run(dataclasses.replace(grouped, epochs=0.05))
+    samples: dict[str, list[dict[str, float]]] = {name: [] for name in paths}
+    for round_no in range(1, args.rounds + 1):
+        for name, config in paths.items():
+            sample = quizkit_run(config)
+            samples[name].append(sample)
+            print(f"  round {round_no}: {name:<26} {sample['wall_s']:7.1f} s wall {sample['cpu_s']:7.1f} s CPU "
+                  f"{sample['texts_per_s']:7.1f} texts/s", flush=True)
+    speed = {name: statistics.median(s["texts_per_s"] for s in runs) for name, runs in samples.items()}
+    d, e = paths
+    print(f"length-grouping speed-up (E/D train texts/s): {speed[e] / speed[d]:.2f}x "
+          f"({speed[e]:.1f} vs {speed[d]:.1f} texts/s)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", choices=["minilm", "tiny"], default="minilm")
     parser.add_argument("--n", type=int, default=400, help="examples generated (70%% train)")
     parser.add_argument("--rounds", type=int, default=2, help="A B C rounds (>= 2)")
     parser.add_argument("--epochs", type=float, default=1.0)
+    parser.add_argument("--only", choices=["overhead", "lengths"], help="run one part only")
     args = parser.parse_args()
     if args.rounds < 2:
         parser.error("--rounds must be at least 2")
+    warnings.filterwarnings("ignore", message="load_classifier\\('tiny'\\)")
+    import datasets
 
+    datasets.disable_progress_bars()
+    if args.only != "lengths":
+        compare_overhead(args)
+    if args.only != "overhead":
+        compare_length_grouping(args)
+
+
+def compare_overhead(args) -> None:
+    """Paths A, B and C, alternated; prints the overhead and the dynamic-padding speed-up."""
     import dataclasses
 
     import torch
@@ -87,7 +163,6 @@ def main() -> None:
     from quizkit.data import make_dataset
     from quizkit.train import RunConfig
 
-    warnings.filterwarnings("ignore", message="load_classifier\\('tiny'\\)")
     dataset = make_dataset("spam", n=args.n, seed=0)
     dynamic = RunConfig(model=args.model, data=dataset, epochs=args.epochs, disable_tqdm=True)
     padded = dataclasses.replace(dynamic, padding="max_length", max_length=128)
@@ -98,9 +173,6 @@ def main() -> None:
     }
     print(f"model={args.model} train texts={len(dataset['train'])} epochs={args.epochs} "
           f"device={'cuda' if torch.cuda.is_available() else 'cpu'} torch threads={torch.get_num_threads()}")
-    import datasets
-
-    datasets.disable_progress_bars()
     # Warm-up, not counted: imports, first kernel runs and file caches would burden whichever path runs first.
     quizkit_run(dataclasses.replace(dynamic, epochs=0.05))
     plain_trainer_run(dataclasses.replace(dynamic, epochs=0.05), dataset)

@@ -42,6 +42,7 @@ PR_GAP = 0.25
 CHANCE_MARGIN = 0.05
 TRAIN_EVAL_GAP_WARNING, TRAIN_EVAL_GAP_SEVERE = 0.10, 0.20
 LEAK_SEVERE_RATE = 0.05
+BASELINE_METRICS = ("mcc", "balanced_accuracy", "accuracy")  # what a run is judged on against a baseline
 FEW_POSITIVES = 30            # a proportion over fewer examples than this has a wide interval
 
 
@@ -415,6 +416,44 @@ def _wrong_metric(task: str, metric_names: Sequence[str]) -> Finding | None:
     return Finding("wrong-metric-for-task", "severe", "Metric does not fit the task", evidence, explanation)
 
 
+def _interval(report: Any, metric: str) -> tuple[float, float] | None:
+    """The (low, high) interval of ``metric`` from a MetricReport that has intervals, else None."""
+    interval = getattr(report, "interval", None)
+    if not callable(interval):
+        return None
+    try:
+        low, high = interval(metric)[:2]
+    except (KeyError, ValueError, TypeError):
+        return None
+    return float(low), float(high)
+
+
+def _baseline(s: _Scores, baseline: Any, metric: str) -> Finding | None:
+    """Flag a run whose ``metric`` does not clear the baseline's (interval's upper end when known)."""
+    if metric not in BASELINE_METRICS:
+        raise ValueError(f"baseline_metric must be one of {BASELINE_METRICS}, got {metric!r}")
+    report = getattr(baseline, "test_metrics", baseline)
+    name = getattr(baseline, "config", None) and baseline.config.model
+    base = _metric_value(report, metric)
+    if base is None:
+        raise ValueError(f"baseline has no {metric!r} to compare with (pass a RunResult or a MetricReport)")
+    value = getattr(s, metric)
+    interval = _interval(report, metric)
+    bar = interval[1] if interval else base
+    if value > bar:
+        return None
+    what = f"the {name} baseline" if name else "the baseline"
+    where = (f"inside its interval {interval[0]:.2f} to {interval[1]:.2f}" if interval and value >= interval[0]
+             else "below it" if value < base else "no better")
+    explanation = (
+        f"This run's {metric} is {value:.2f}, {what} scores {base:.2f} ({where}). "
+        "Fine-tuning costs minutes and a baseline costs a second: until the run clears the "
+        "baseline, it has not shown that it learned more than the baseline's shortcut."
+    )
+    evidence = {"metric": metric, "run": value, "baseline": base, "baseline_interval": interval, "baseline_model": name}
+    return Finding("not-better-than-baseline", "warning", "Does not beat the baseline", evidence, explanation)
+
+
 def diagnose_predictions(
     y_true: Sequence[Any],
     y_pred: Sequence[Any],
@@ -425,6 +464,8 @@ def diagnose_predictions(
     task: str = "classification",
     metric_names: Sequence[str] | None = None,
     label_names: Sequence[str] | None = None,
+    baseline: Any = None,
+    baseline_metric: str = "mcc",
     compare_to: Sequence[Any] | None = None,
     compare_name: str = "the other model",
     compare_metric: str = "f1",
@@ -434,7 +475,10 @@ def diagnose_predictions(
     ``task`` is ``"classification"`` (any classification task name works) or one of
     ``"qa"``, ``"summarization"``, ``"translation"``; ``metric_names`` are the metrics the
     run was judged with (e.g. ``["accuracy"]``). ``train_metrics`` is a dict such as
-    ``{"accuracy": 0.99}`` or a MetricReport on the training set.
+    ``{"accuracy": 0.99}`` or a MetricReport on the training set. ``baseline`` (a baseline's
+    :class:`~quizkit.train.RunResult` from :mod:`quizkit.baselines`, or its MetricReport on the
+    same test set) adds "does not beat the baseline" when the run's ``baseline_metric`` is not
+    above the baseline's (above the top of its interval when the report has intervals).
 
     ``compare_to`` holds another model's predicted classes for the same test examples
     (called ``compare_name``); the two are compared on ``compare_metric`` with
@@ -461,6 +505,8 @@ def diagnose_predictions(
         findings.append(_few_positives(s))
         if train_metrics is not None:
             findings.append(_train_eval_gap(s, train_metrics))
+        if baseline is not None:
+            findings.append(_baseline(s, baseline, baseline_metric))
         if compare_to is not None:
             from quizkit.metrics import compare
 
@@ -476,6 +522,7 @@ def diagnose_predictions(
 def diagnose(run: Any, compare_to: Any = None, **overrides: Any) -> Diagnosis:
     """Diagnose a :class:`quizkit.train.RunResult`; keyword arguments override what is read from it.
 
+    ``diagnose(result, baseline=tfidf_logreg(data))`` also checks that the run beats the baseline.
     ``compare_to`` is another run on the same test set (or a baseline's predicted classes for
     it): the diagnosis then says whether the two differ beyond noise in the metric the run was
     judged on (its ``metric_for_best_model``, F1 when that is the loss).

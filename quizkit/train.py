@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 PADDINGS = ("dynamic", "max_length")
+SAMPLING_STRATEGIES = ("group_by_length", "random")
 EVAL_STRATEGIES = ("epoch", "steps", "no")
 # Keys produced by quizkit.metrics.compute_metrics_for, plus the loss Trainer always reports.
 BEST_METRICS = ("f1", "accuracy", "precision", "recall", "balanced_accuracy", "mcc", "specificity", "loss")
@@ -37,6 +38,17 @@ DEFAULT_N = 600
 # About this many train-loss points per run, so learning curves have a shape even on short runs.
 LOG_POINTS = 10
 SAVE_FORMAT = 1
+# epochs="auto": small data sets get several epochs, so that training takes at least this many
+# optimiser steps (one epoch of 480 texts is 30 steps: far too few for a head to learn) ...
+AUTO_MIN_STEPS = 150
+# ... but never more epochs than this; data large enough for AUTO_MIN_STEPS gets one epoch.
+AUTO_MAX_EPOCHS = 10
+# ... and on a CPU no more epochs than keep the tokens trained on (padding included) under this:
+# about 100 s of MiniLM training on 2 cores, so the default run of a lesson fits its time budget.
+# Counting tokens keeps the choice deterministic (a clock would make reruns differ).
+AUTO_CPU_TOKENS = 100_000
+# A train split whose largest class outnumbers its smallest this much gets a class-weights proposal.
+IMBALANCE_PROPOSAL_RATIO = 1.5
 
 
 def _is_int(value: Any) -> bool:
@@ -68,16 +80,26 @@ class RunConfig:
     ``threshold`` (binary only) labels an example positive when P(label 1) >= threshold.
     ``disable_tqdm=True`` hides the progress bar and the printed logs (the panel draws its own).
 
+    The default recipe is one that learns on small real data sets with MiniLM:
+    ``epochs="auto"`` trains for at least ``AUTO_MIN_STEPS`` optimiser steps (whole epochs, at
+    most ``AUTO_MAX_EPOCHS``), learning rate 1e-4 with a linear warm-up over the first 10% of
+    steps (``warmup_steps`` below 1 is a fraction, as in ``TrainingArguments``), and
+    length-grouped batches (``train_sampling_strategy="group_by_length"``: texts of similar
+    length share a batch, so dynamic padding adds little). ``time_budget_s`` stops training
+    after that many seconds (the run is still evaluated).
+
     >>> RunConfig(model="tiny", epochs=2).padding
     'dynamic'
+    >>> resolve_epochs(RunConfig(), n_train=480)  # 30 steps per epoch -> 5 epochs = 150 steps
+    5
     """
 
     model: str = "minilm"
     # False: the model's architecture with random weights (see quizkit.models.load_classifier).
     pretrained: bool | None = None
     data: Any = None
-    epochs: float = 1.0
-    learning_rate: float = 5e-5
+    epochs: float | str = "auto"
+    learning_rate: float = 1e-4
     batch_size: int = 16
     max_length: int = 128
     padding: str = "dynamic"
@@ -88,7 +110,9 @@ class RunConfig:
     metric_for_best_model: str = "f1"
     class_weights: str | Sequence[float] | None = None
     weight_decay: float = 0.0
-    warmup_steps: int = 0
+    warmup_steps: float = 0.1
+    train_sampling_strategy: str = "group_by_length"
+    time_budget_s: float | None = None
     seed: int = 0
     output_dir: str | os.PathLike | None = None
     threshold: float | None = None
@@ -100,16 +124,23 @@ class RunConfig:
         if self.pretrained not in (None, True, False):
             raise _bad("pretrained", self.pretrained, "None, True or False")
         self._check_data()
-        if not _is_number(self.epochs) or self.epochs <= 0:
-            raise _bad("epochs", self.epochs, "a number > 0")
+        if self.epochs != "auto" and (not _is_number(self.epochs) or self.epochs <= 0):
+            raise _bad("epochs", self.epochs, "'auto' or a number > 0")
         if not _is_number(self.learning_rate) or not 0 < self.learning_rate < 1:
             raise _bad("learning_rate", self.learning_rate, "a number between 0 and 1 (e.g. 5e-5)")
-        for name, low in (("batch_size", 1), ("max_length", 2), ("warmup_steps", 0), ("seed", 0)):
+        for name, low in (("batch_size", 1), ("max_length", 2), ("seed", 0)):
             value = getattr(self, name)
             if not _is_int(value) or value < low:
                 raise _bad(name, value, f"an integer >= {low}")
         if self.max_length > 512:
             raise _bad("max_length", self.max_length, "at most 512 (the models' position limit)")
+        if not _is_number(self.warmup_steps) or self.warmup_steps < 0 or (
+                not _is_int(self.warmup_steps) and self.warmup_steps >= 1):
+            raise _bad("warmup_steps", self.warmup_steps, "a whole number of steps >= 0 or a fraction of the steps below 1")
+        if self.train_sampling_strategy not in SAMPLING_STRATEGIES:
+            raise _bad("train_sampling_strategy", self.train_sampling_strategy, f"one of {SAMPLING_STRATEGIES}")
+        if self.time_budget_s is not None and (not _is_number(self.time_budget_s) or self.time_budget_s <= 0):
+            raise _bad("time_budget_s", self.time_budget_s, "None or a number of seconds > 0")
         if self.padding not in PADDINGS:
             raise _bad("padding", self.padding, f"one of {PADDINGS}")
         if self.eval_strategy not in EVAL_STRATEGIES:
@@ -257,7 +288,11 @@ class RunResult:
             f"{escape(self.config.model)} on {escape(str(self.data_description.get('task', 'custom data')))}: "
             f"{self.steps}/{self.planned_steps} steps, {self.wall_time_s:.1f} s on {escape(self.device)}"
         )
-        return f"<table><caption>{title}</caption><tr><th>test metric</th><th>value</th></tr>{rows}</table>"
+        table = f"<table><caption>{title}</caption><tr><th>test metric</th><th>value</th></tr>{rows}</table>"
+        proposal = self.extra.get("proposed_class_weights")
+        if proposal:
+            table += f"<p>The train split is imbalanced: consider <code>class_weights={proposal!r}</code>.</p>"
+        return table
 
     def __repr__(self) -> str:
         metrics = ", ".join(f"{k}={v:.3f}" for k, v in self.summary()[:4])
@@ -505,7 +540,8 @@ def load_run(directory: str | os.PathLike) -> RunResult:
     if payload.get("format") != SAVE_FORMAT:
         raise ValueError(f"load_run: {str(target)!r} has format {payload.get('format')!r}, expected {SAVE_FORMAT}")
     description = payload["data"]
-    config = RunConfig(data=_generated_data_spec(description), **payload["config"])
+    # Runs saved before length grouping existed were trained on randomly drawn batches.
+    config = RunConfig(data=_generated_data_spec(description), **{"train_sampling_strategy": "random", **payload["config"]})
     labels = np.asarray(payload["test_labels"], dtype=int)
     predictions = np.asarray(payload["test_predictions"], dtype=int)
     names = payload["label_names"]
@@ -611,23 +647,95 @@ class WeightedCrossEntropy:
         return F.cross_entropy(logits, labels, weight=weight, reduction="sum") / num_items_in_batch
 
 
+def _padded_tokens(train: Any, config: RunConfig) -> int:
+    """Tokens in one epoch of batches, padding included (an estimate when batches are random)."""
+    import numpy as np
+
+    lengths = np.array([len(ids) for ids in train["input_ids"]])
+    if config.padding == "max_length":
+        return int(lengths.size * config.max_length)
+    if config.train_sampling_strategy == "group_by_length":
+        # Batches hold texts of similar length: close to no padding.
+        return int(lengths.sum())
+    # Random batches pad to their longest text; the data set's 90th percentile is a fair guess.
+    return int(lengths.size * np.percentile(lengths, 90))
+
+
+def time_budget_callback(seconds: float) -> Any:
+    """A ``TrainerCallback`` that stops training once ``seconds`` have passed since it began.
+
+    Its ``exhausted`` attribute tells afterwards whether it did.
+    """
+    from transformers import TrainerCallback
+
+    class TimeBudget(TrainerCallback):
+        exhausted = False
+
+        def on_train_begin(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
+            self.start = time.perf_counter()
+
+        def on_step_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
+            if time.perf_counter() - self.start >= seconds:
+                self.exhausted = True
+                control.should_training_stop = True
+
+    return TimeBudget()
+
+
 def planned_steps(n_train: int, batch_size: int, epochs: float) -> int:
     """Optimizer steps the Trainer will take (no gradient accumulation, one device)."""
     return max(1, math.ceil(math.ceil(n_train / batch_size) * epochs))
 
 
-def training_kwargs(config: RunConfig, n_train: int) -> dict[str, Any]:
-    """``TrainingArguments`` keywords for a config, without output_dir and device/precision flags."""
-    total = planned_steps(n_train, config.batch_size, config.epochs)
+def resolve_epochs(config: RunConfig, n_train: int, cpu_tokens_per_epoch: int | None = None) -> float:
+    """The epochs a run trains for: ``config.epochs``, or for ``"auto"`` the fewest whole epochs
+    reaching ``AUTO_MIN_STEPS`` optimiser steps (at most ``AUTO_MAX_EPOCHS``).
+
+    ``cpu_tokens_per_epoch`` (given when training on a CPU) caps ``"auto"`` at the epochs that
+    stay within ``AUTO_CPU_TOKENS``, never below one.
+
+    >>> resolve_epochs(RunConfig(), 480), resolve_epochs(RunConfig(), 480, cpu_tokens_per_epoch=45_000)
+    (5, 2)
+    """
+    if config.epochs != "auto":
+        return config.epochs
+    per_epoch = math.ceil(n_train / config.batch_size)
+    epochs = min(AUTO_MAX_EPOCHS, math.ceil(AUTO_MIN_STEPS / per_epoch))
+    if cpu_tokens_per_epoch:
+        epochs = min(epochs, AUTO_CPU_TOKENS // cpu_tokens_per_epoch)
+    return max(1, epochs)
+
+
+def propose_class_weights(train_labels: Sequence[int], num_labels: int) -> str | None:
+    """``"balanced"`` when the largest train class outnumbers the smallest by ``IMBALANCE_PROPOSAL_RATIO``.
+
+    >>> propose_class_weights([1] * 65 + [0] * 35, 2), propose_class_weights([0, 1] * 50, 2)
+    ('balanced', None)
+    """
+    import numpy as np
+
+    counts = np.bincount(np.asarray(train_labels, dtype=int), minlength=num_labels)
+    present = counts[counts > 0]
+    return "balanced" if present.max() >= IMBALANCE_PROPOSAL_RATIO * present.min() else None
+
+
+def training_kwargs(config: RunConfig, n_train: int, epochs: float | None = None) -> dict[str, Any]:
+    """``TrainingArguments`` keywords for a config, without output_dir and device/precision flags.
+
+    ``epochs`` is the resolved number of epochs (default: :func:`resolve_epochs` without a CPU cap).
+    """
+    epochs = resolve_epochs(config, n_train) if epochs is None else epochs
+    total = planned_steps(n_train, config.batch_size, epochs)
     eval_steps = config.eval_steps or max(1, total // 5)
     best = config.early_stopping_patience is not None
     kwargs = dict(
-        num_train_epochs=config.epochs,
+        num_train_epochs=epochs,
         learning_rate=config.learning_rate,
         per_device_train_batch_size=config.batch_size,
         per_device_eval_batch_size=max(config.batch_size, 32),
         weight_decay=config.weight_decay,
         warmup_steps=config.warmup_steps,
+        train_sampling_strategy=config.train_sampling_strategy,
         eval_strategy=config.eval_strategy,
         logging_strategy="steps",
         logging_steps=config.logging_steps or max(1, total // LOG_POINTS),
@@ -654,7 +762,7 @@ def training_kwargs(config: RunConfig, n_train: int) -> dict[str, Any]:
     return kwargs
 
 
-def training_arguments(config: RunConfig, output_dir: str, n_train: int) -> Any:
+def training_arguments(config: RunConfig, output_dir: str, n_train: int, epochs: float | None = None) -> Any:
     """The ``TrainingArguments`` of a run: mixed precision on CUDA (bf16 if supported), fp32 on CPU."""
     import torch
     from transformers import TrainingArguments
@@ -663,7 +771,7 @@ def training_arguments(config: RunConfig, output_dir: str, n_train: int) -> Any:
     bf16 = cuda and torch.cuda.is_bf16_supported()
     return TrainingArguments(
         output_dir=output_dir, use_cpu=not cuda, bf16=bf16, fp16=cuda and not bf16,
-        disable_tqdm=config.disable_tqdm, **training_kwargs(config, n_train),
+        disable_tqdm=config.disable_tqdm, **training_kwargs(config, n_train, epochs),
     )
 
 
@@ -723,6 +831,7 @@ def run(config: RunConfig | None = None, /, *, extra_callbacks: Sequence[Any] = 
     if config.threshold is not None and num_labels != 2:
         raise ValueError(f"RunConfig.threshold applies to binary tasks only; this data has {num_labels} labels")
     weights = resolve_class_weights(config.class_weights, dataset["train"]["label"], num_labels)
+    proposal = None if config.class_weights is not None else propose_class_weights(dataset["train"]["label"], num_labels)
 
     # Seed before building the model: the classification head (and all of "tiny") is random.
     set_seed(config.seed)
@@ -732,6 +841,10 @@ def run(config: RunConfig | None = None, /, *, extra_callbacks: Sequence[Any] = 
             dataset, tokenizer, max_length=config.max_length,
             padding="max_length" if config.padding == "max_length" else False,
         )
+    import torch
+
+    n_train = len(encoded["train"])
+    epochs = resolve_epochs(config, n_train, None if torch.cuda.is_available() else _padded_tokens(encoded["train"], config))
     scratch = None
     output_dir = config.output_dir
     if output_dir is None:
@@ -740,9 +853,12 @@ def run(config: RunConfig | None = None, /, *, extra_callbacks: Sequence[Any] = 
     callbacks = list(extra_callbacks)
     if config.early_stopping_patience is not None:
         callbacks.append(EarlyStoppingCallback(early_stopping_patience=config.early_stopping_patience))
+    budget = time_budget_callback(config.time_budget_s) if config.time_budget_s is not None else None
+    if budget is not None:
+        callbacks.append(budget)
     trainer = Trainer(
         model=model,
-        args=training_arguments(config, str(output_dir), len(encoded["train"])),
+        args=training_arguments(config, str(output_dir), n_train, epochs),
         train_dataset=encoded["train"],
         eval_dataset=encoded["validation"] if config.eval_strategy != "no" else None,
         processing_class=tokenizer,
@@ -796,7 +912,12 @@ def run(config: RunConfig | None = None, /, *, extra_callbacks: Sequence[Any] = 
         steps=trainer.state.global_step,
         planned_steps=trainer.state.max_steps,
         class_weights=weights,
-        extra={"training_arguments": training_kwargs(config, len(encoded["train"]))},
+        extra={
+            "training_arguments": training_kwargs(config, n_train, epochs),
+            "epochs": epochs,
+            "stopped_by_time_budget": bool(budget is not None and budget.exhausted),
+            **({"proposed_class_weights": proposal} if proposal else {}),
+        },
         validation_labels=np.asarray(dataset["validation"]["label"], dtype=int),
         validation_scores=_scores(_probabilities(validation_prediction.predictions)),
     )
