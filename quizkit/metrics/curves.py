@@ -127,6 +127,23 @@ class RocCurve(_Curve):
 
         return bootstrap_interval(roc_auc_score, self.y, self.scores, confidence, n_resamples, seed)
 
+    def at_fpr(self, max_fpr: float) -> dict[str, float]:
+        """The ROC point with the highest recall whose false positive rate is at most ``max_fpr``,
+        in counts: what that point means for the people who read the alerts.
+
+        >>> point = roc([0, 0, 0, 0, 1, 1], [0.1, 0.2, 0.3, 0.7, 0.6, 0.8]).at_fpr(0.25)
+        >>> point["tp"], point["fp"], point["precision"]
+        (2, 1, 0.6666666666666666)
+        """
+        check_number("max_fpr", max_fpr, low=0.0, high=1.0)
+        i = int(np.flatnonzero(self.fpr <= max_fpr)[-1])
+        positives, negatives = int(self.y.sum()), int(len(self.y) - self.y.sum())
+        tp, fp = round(self.tpr[i] * positives), round(self.fpr[i] * negatives)
+        return {
+            "threshold": float(self.thresholds[i]), "fpr": float(self.fpr[i]), "recall": float(self.tpr[i]),
+            "tp": tp, "fp": fp, "precision": tp / (tp + fp) if tp + fp else 0.0,
+        }
+
 
 @dataclass(frozen=True, eq=False)
 class PrecisionRecallCurve(_Curve):
