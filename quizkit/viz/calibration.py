@@ -9,7 +9,7 @@ three examples proves little). The legend gives the ECE, the Brier score and n.
 >>> y, p = [0, 0, 1, 1, 1, 0], [0.1, 0.3, 0.8, 0.9, 0.7, 0.6]
 >>> diagram = ReliabilityDiagram.from_predictions(y, p, n_bins=5, name="model")
 >>> round(diagram.reliability.ece, 3), len(diagram.axes_)
-(0.183, 2)
+(0.267, 2)
 """
 
 from __future__ import annotations
