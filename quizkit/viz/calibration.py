@@ -77,7 +77,7 @@ class ReliabilityDiagram:
         display = CalibrationDisplay(r.prob_true, r.prob_pred, r.confidence).plot(ax=curve_ax, name=self.label, ref_line=first)
         xlabel, ylabel = AXIS_LABELS[r.kind]
         curve_ax.set(xlim=(0, 1), ylim=(0, 1.02), ylabel=ylabel, title="Reliability diagram")
-        curve_ax.legend(loc="upper left")
+        curve_ax.legend(loc="best")
         if len(axes) > 1:
             hist_ax = axes[1]
             hist_ax.hist(r.confidence, bins=r.bin_edges, range=(0, 1), histtype="step", linewidth=2,
