@@ -93,3 +93,82 @@ def likely_label_errors(data: Any, split: str = "train", n_splits: int = 5, seed
         "p_suggested": probabilities[rows, suggested[rows]],
     })
     return table.sort_values("p_given", kind="stable").reset_index(drop=True)
+
+
+def _run_probabilities(result: Any) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Test labels, the ``(n, k)`` probability matrix and class names of a run or baseline."""
+    from quizkit.metrics.calibration import as_probabilities
+
+    names = [str(name) for name in result.label_names]
+    labels, probabilities = as_probabilities(result.test_labels, result.test_scores)
+    if probabilities.shape[1] != len(names):
+        raise ValueError(f"the run's test_scores have {probabilities.shape[1]} columns but it names {len(names)} classes")
+    return labels, probabilities, names
+
+
+def top_losses(result: Any, k: int = 10) -> pd.DataFrame:
+    """The ``k`` test examples the model got most wrong, as measured by their loss, worst first.
+
+    ``result`` is a :class:`quizkit.train.RunResult` (or a baseline). Columns: ``index`` (test
+    row), ``text``, ``label`` (given class), ``prediction``, ``probability`` (the model's
+    probability for its prediction) and ``loss`` (``-log P(label)``, the cross-entropy the
+    Trainer averages). A confident wrong answer has a high probability and a high loss.
+
+    >>> from types import SimpleNamespace
+    >>> toy = SimpleNamespace(label_names=["ham", "spam"], test_texts=["a", "b", "c"],
+    ...                       test_labels=[0, 1, 1], test_scores=[0.9, 0.6, 0.99])
+    >>> top_losses(toy, k=2)[["text", "label", "prediction"]].values.tolist()
+    [['a', 'ham', 'spam'], ['b', 'spam', 'spam']]
+    """
+    import pandas as pd
+
+    from quizkit.metrics.calibration import EPS
+
+    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+        raise ValueError(f"k must be an integer >= 1, got {k!r}")
+    labels, probabilities, names = _run_probabilities(result)
+    texts = list(result.test_texts)
+    if len(texts) != len(labels):
+        raise ValueError(f"the run has {len(texts)} test texts but {len(labels)} test labels")
+    rows = np.arange(len(labels))
+    predictions = probabilities.argmax(axis=1)
+    losses = -np.log(np.clip(probabilities[rows, labels], EPS, 1))
+    worst = np.argsort(-losses, kind="stable")[:k]
+    return pd.DataFrame({
+        "index": worst,
+        "text": [texts[i] for i in worst],
+        "label": [names[labels[i]] for i in worst],
+        "prediction": [names[predictions[i]] for i in worst],
+        "probability": probabilities[worst, predictions[worst]],
+        "loss": losses[worst],
+    })
+
+
+def most_confused(result: Any, min_count: int = 1) -> pd.DataFrame:
+    """Pairs (actual, predicted) of different classes, by how often the model mixed them up.
+
+    Read off the test confusion matrix (scikit-learn's ``confusion_matrix``), off-diagonal
+    cells with at least ``min_count`` examples, largest first. ``share`` is the count divided
+    by the actual class's support: the part of that class lost to the other.
+
+    >>> from types import SimpleNamespace
+    >>> toy = SimpleNamespace(label_names=["a", "b", "c"], test_labels=[0, 0, 1, 2, 2, 2],
+    ...                       test_predictions=[0, 1, 1, 1, 1, 0])
+    >>> most_confused(toy).values.tolist()
+    [['c', 'b', 2, 0.6666666666666666], ['a', 'b', 1, 0.5], ['c', 'a', 1, 0.3333333333333333]]
+    """
+    import pandas as pd
+    from sklearn.metrics import confusion_matrix
+
+    if isinstance(min_count, bool) or not isinstance(min_count, int) or min_count < 1:
+        raise ValueError(f"min_count must be an integer >= 1, got {min_count!r}")
+    names = [str(name) for name in result.label_names]
+    counts = confusion_matrix(result.test_labels, result.test_predictions, labels=list(range(len(names))))
+    support = counts.sum(axis=1)
+    pairs = [
+        (names[i], names[j], int(counts[i, j]), counts[i, j] / support[i])
+        for i in range(len(names)) for j in range(len(names))
+        if i != j and counts[i, j] >= min_count
+    ]
+    pairs.sort(key=lambda pair: -pair[2])
+    return pd.DataFrame(pairs, columns=["actual", "predicted", "count", "share"])

@@ -537,3 +537,11 @@ class LearningCurvePlot:
         self.ax_ = loss_ax
         self.figure_ = loss_ax.figure
         return self
+
+
+# Curves, calibration and the class report live in their own modules (imported last: report
+# builds on ConfusionMatrixPlot above).
+from quizkit.viz.calibration import ReliabilityDiagram as ReliabilityDiagram
+from quizkit.viz.curves import PrecisionRecallPlot as PrecisionRecallPlot
+from quizkit.viz.curves import RocCurvePlot as RocCurvePlot
+from quizkit.viz.report import ClassificationReportPlot as ClassificationReportPlot
