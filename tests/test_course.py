@@ -282,3 +282,26 @@ def test_readme_course_table_lists_each_notebooks_concepts():
         if concepts == {"all"}:
             continue
         assert concepts == declared, f"README row for {lesson} lists {sorted(concepts)}, the notebook teaches {sorted(declared)}"
+
+
+# Lesson 08 defines broken compute_metrics functions on purpose: they are the errors it teaches.
+SHOWS_BROKEN_VERSIONS = {"08-trainer-errors"}
+
+
+@pytest.mark.parametrize("lesson", [lesson for lesson in LESSON_IDS if lesson not in SHOWS_BROKEN_VERSIONS])
+def test_no_notebook_prints_the_solution_of_its_code_questions(lesson, banks):
+    entries = [q.entry for q in banks[lesson].questions.values() if q.type == "code"]
+    for cell in _code(_notebook(lesson)):
+        for entry in entries:
+            assert not re.search(rf"^\s*def {entry}\(", cell.source, re.M), f"{lesson}: a code cell defines {entry}(), the answer to a question"
+
+
+@pytest.mark.parametrize("lesson", ["03-precision-recall-threshold", "04-accuracy-paradox"])
+def test_thresholds_are_chosen_on_validation(lesson):
+    """Every threshold a lesson picks by a score is picked on validation scores, not on test ones."""
+    picks = [line for cell in _code(_notebook(lesson)) for line in cell.source.splitlines() if "best_threshold(" in line]
+    assert picks, f"{lesson}: no threshold is chosen"
+    for line in picks:
+        assert "validation" in line, f"{lesson}: a threshold chosen without the validation split in sight: {line.strip()}"
+    prose = "\n".join(_markdown(_notebook(lesson))).lower()
+    assert "validation" in prose and "report" in prose
