@@ -5,9 +5,13 @@ training texts, the Trainer log history and training-set metrics) and returns a
 :class:`Diagnosis`: a list of :class:`Finding` objects, worst first, each stating its numbers
 in plain words. :func:`diagnose` does the same for a :class:`quizkit.train.RunResult`.
 
+Given a second model's predictions on the same test set (``compare_to``: another run, a
+baseline's predictions), the diagnosis also compares the two with
+:func:`quizkit.metrics.compare` and says when their difference is within noise.
+
 >>> d = diagnose_predictions([0] * 95 + [1] * 5, [0] * 100, label_names=["legit", "fraud"])
 >>> d.codes
-['accuracy-paradox', 'imbalance']
+['accuracy-paradox', 'imbalance', 'few-positives']
 >>> bool(d.severe)
 True
 """
@@ -38,6 +42,7 @@ PR_GAP = 0.25
 CHANCE_MARGIN = 0.05
 TRAIN_EVAL_GAP_WARNING, TRAIN_EVAL_GAP_SEVERE = 0.10, 0.20
 LEAK_SEVERE_RATE = 0.05
+FEW_POSITIVES = 30            # a proportion over fewer examples than this has a wide interval
 
 
 @dataclass(frozen=True)
@@ -118,6 +123,8 @@ class _Scores:
     labels: list[Any]
     names: list[str]
     support: np.ndarray
+    predicted: np.ndarray
+    hits: np.ndarray
     recall: np.ndarray
     precision: np.ndarray
     f1: np.ndarray
@@ -143,7 +150,12 @@ class _Scores:
 
 
 def _scores(y_true: Sequence[Any], y_pred: Sequence[Any], label_names: Sequence[str] | None) -> _Scores:
-    from sklearn.metrics import accuracy_score, balanced_accuracy_score, matthews_corrcoef, precision_recall_fscore_support
+    from sklearn.metrics import (
+        accuracy_score,
+        balanced_accuracy_score,
+        matthews_corrcoef,
+        precision_recall_fscore_support,
+    )
 
     true = np.asarray(y_true)
     pred = np.asarray(y_pred)
@@ -163,7 +175,9 @@ def _scores(y_true: Sequence[Any], y_pred: Sequence[Any], label_names: Sequence[
         names = [str(x) for x in labels]
     precision, recall, f1, support = precision_recall_fscore_support(true, pred, labels=labels, zero_division=0)
     return _Scores(
-        labels=labels, names=names, support=support, recall=recall, precision=precision, f1=f1,
+        labels=labels, names=names, support=support, recall=recall,
+        predicted=np.array([int(np.sum(pred == label)) for label in labels]),
+        hits=np.array([int(np.sum((pred == label) & (true == label))) for label in labels]), precision=precision, f1=f1,
         accuracy=float(accuracy_score(true, pred)),
         balanced_accuracy=float(balanced_accuracy_score(true, pred)) if len(set(true.tolist())) > 1 else float("nan"),
         mcc=float(matthews_corrcoef(true, pred)),
@@ -247,6 +261,50 @@ def _near_chance(s: _Scores) -> Finding | None:
     )
     evidence = {"accuracy": s.accuracy, "chance_accuracy": chance, "n_classes": k}
     return Finding("near-chance", "severe", "Accuracy near random guessing", evidence, explanation)
+
+
+def _few_positives(s: _Scores) -> Finding | None:
+    """Recall (and precision) of the positive class, or of the smallest class, resting on few examples."""
+    from quizkit.metrics import wilson
+
+    if s.positive is not None:
+        i = s.positive
+    else:
+        i = int(np.argmin(np.where(s.support > 0, s.support, np.inf)))
+    n_actual, n_predicted, hits = int(s.support[i]), int(s.predicted[i]), int(s.hits[i])
+    if n_actual >= FEW_POSITIVES and n_predicted >= FEW_POSITIVES:
+        return None
+    name = s.names[i]
+    recall = wilson(hits, n_actual, name="recall")
+    precision = wilson(hits, n_predicted, name="precision", undefined=f"nothing predicted '{name}'")
+    what = "positive" if s.positive is not None else "smallest"
+    explanation = (
+        f"Judged on few examples: the test set has {n_actual} '{name}' examples (the {what} class) and the model "
+        f"flags {n_predicted}. Recall is {hits}/{n_actual}: {recall.text}; precision {precision.text} "
+        "(95% Wilson intervals). With fewer than "
+        f"{FEW_POSITIVES} examples one more or one fewer hit moves these numbers a lot, so do not rank models or "
+        "settings on them: report the interval, and collect more positive examples for the test set."
+    )
+    evidence = {"class": name, "n_actual": n_actual, "n_predicted": n_predicted, "recall": recall, "precision": precision,
+                "threshold": FEW_POSITIVES}
+    return Finding("few-positives", "warning", f"Metrics rest on few '{name}' examples", evidence, explanation)
+
+
+def _within_noise(comparison: Any) -> Finding | None:
+    """The compared models' difference in the judged metric has an interval that includes zero."""
+    if comparison.significant or np.isnan(comparison.low):
+        return None
+    other, this = comparison.names
+    explanation = (
+        f"{this.capitalize()} scores {comparison.metric} {comparison.b.text}, {other} {comparison.a.text}. The "
+        f"difference {comparison.difference:+.2f} has a 95% paired-bootstrap interval [{comparison.low:+.2f}, "
+        f"{comparison.high:+.2f}] that includes 0, and the two disagree on only {comparison.a_only + comparison.b_only} "
+        f"examples (exact McNemar p = {comparison.p_value:.2g}): on this test set they cannot be told apart. Use a "
+        "larger test set or compare over several seeds before preferring one."
+    )
+    evidence = {"comparison": comparison, "metric": comparison.metric, "difference": comparison.difference,
+                "low": comparison.low, "high": comparison.high, "p_value": comparison.p_value}
+    return Finding("within-noise", "warning", f"No clear difference from {other}", evidence, explanation)
 
 
 def _metric_value(metrics: Any, name: str) -> float | None:
@@ -367,6 +425,9 @@ def diagnose_predictions(
     task: str = "classification",
     metric_names: Sequence[str] | None = None,
     label_names: Sequence[str] | None = None,
+    compare_to: Sequence[Any] | None = None,
+    compare_name: str = "the other model",
+    compare_metric: str = "f1",
 ) -> Diagnosis:
     """Run every rule that the given inputs allow and return the findings.
 
@@ -375,8 +436,17 @@ def diagnose_predictions(
     run was judged with (e.g. ``["accuracy"]``). ``train_metrics`` is a dict such as
     ``{"accuracy": 0.99}`` or a MetricReport on the training set.
 
+    ``compare_to`` holds another model's predicted classes for the same test examples
+    (called ``compare_name``); the two are compared on ``compare_metric`` with
+    :func:`quizkit.metrics.compare` (A = the other model, B = ``y_pred``), and a
+    ``within-noise`` finding says when the difference's 95% interval includes zero. Rules that
+    judge a comparison read that one :class:`~quizkit.metrics.Comparison`.
+
     >>> diagnose_predictions([0, 1] * 50, [0, 1] * 45 + [1, 0] * 5).codes
     []
+    >>> y = [0, 1] * 50
+    >>> diagnose_predictions(y, [0, 1] * 45 + [1, 0] * 5, compare_to=[0, 1] * 44 + [1, 0] * 6).codes
+    ['within-noise']
     """
     if not isinstance(task, str):
         raise TypeError(f"task must be a string such as 'classification' or 'qa', got {task!r}")
@@ -388,8 +458,14 @@ def diagnose_predictions(
     if task not in GENERATION_TASKS:
         s = _scores(y_true, y_pred, label_names)
         findings += [_accuracy_paradox(s), _near_chance(s), _precision_recall_gap(s), _imbalance(s)]
+        findings.append(_few_positives(s))
         if train_metrics is not None:
             findings.append(_train_eval_gap(s, train_metrics))
+        if compare_to is not None:
+            from quizkit.metrics import compare
+
+            comparison = compare(y_true, compare_to, y_pred, metric=compare_metric, names=(compare_name, "this model"))
+            findings.append(_within_noise(comparison))
     if log_history and any(isinstance(e, Mapping) and "eval_loss" in e for e in log_history):
         findings.append(_rising_eval_loss(log_history))
     if train_texts is not None and test_texts is not None:
@@ -397,11 +473,16 @@ def diagnose_predictions(
     return Diagnosis([f for f in findings if f is not None])
 
 
-def diagnose(run: Any, **overrides: Any) -> Diagnosis:
+def diagnose(run: Any, compare_to: Any = None, **overrides: Any) -> Diagnosis:
     """Diagnose a :class:`quizkit.train.RunResult`; keyword arguments override what is read from it.
 
-    >>> from quizkit.train import run  # doctest: +SKIP
-    >>> print(diagnose(run(model="tiny", data={"task": "fraud", "positive_rate": 0.05})))  # doctest: +SKIP
+    ``compare_to`` is another run on the same test set (or a baseline's predicted classes for
+    it): the diagnosis then says whether the two differ beyond noise in the metric the run was
+    judged on (its ``metric_for_best_model``, F1 when that is the loss).
+
+    >>> from quizkit.train import load_run
+    >>> diagnose(load_run("overfit-minilm"), compare_to=load_run("overfit-minilm")).codes
+    ['overfitting', 'within-noise']
     """
     inputs: dict[str, Any] = {
         "y_true": run.test_labels,
@@ -413,5 +494,26 @@ def diagnose(run: Any, **overrides: Any) -> Diagnosis:
         "log_history": getattr(run, "log_history", None),
         "label_names": getattr(run, "label_names", None),
     }
+    if compare_to is not None:
+        inputs.update(_comparison_inputs(run, compare_to))
     inputs.update(overrides)
     return diagnose_predictions(**inputs)
+
+
+def _comparison_inputs(run: Any, other: Any) -> dict[str, Any]:
+    """``diagnose_predictions`` keywords comparing ``run`` with another run (or predictions)."""
+    from quizkit.metrics.classification import HEADLINE
+
+    judged = getattr(getattr(run, "config", None), "metric_for_best_model", "f1")
+    inputs: dict[str, Any] = {"compare_metric": judged if judged in HEADLINE else "f1"}
+    if hasattr(other, "test_predictions"):
+        if not np.array_equal(np.asarray(other.test_labels), np.asarray(run.test_labels)):
+            raise ValueError("diagnose(compare_to=...): the two runs were tested on different test sets "
+                             f"({len(other.test_labels)} vs {len(run.test_labels)} labels, or in another order); "
+                             "a paired comparison needs the same examples")
+        config = getattr(other, "config", None)
+        inputs.update(compare_to=other.test_predictions,
+                      compare_name=f"the {config.model} run" if config is not None else "the other run")
+    else:
+        inputs["compare_to"] = other
+    return inputs

@@ -207,6 +207,53 @@ def test_diagnosis_is_a_sequence_with_text_and_html():
     assert "SEVERE" in d._repr_html_() and "&#x27;fraud&#x27;" in d._repr_html_()
 
 
+def test_few_positives_states_the_wilson_intervals():
+    from statsmodels.stats.proportion import proportion_confint
+
+    y_true, y_pred = fraud_predictions(n=100, n_fraud=9, caught=5, false_alarms=3)
+    finding = diagnose_predictions(y_true, y_pred, label_names=["legit", "fraud"]).get("few-positives")
+    assert finding.severity == "warning" and finding.evidence["n_actual"] == 9 and finding.evidence["n_predicted"] == 8
+    low, high = proportion_confint(5, 9, method="wilson")
+    assert finding.evidence["recall"].interval == pytest.approx((low, high))
+    assert f"5/9: 0.56 [{low:.2f}, {high:.2f}] (n=9)" in finding.explanation
+    # Thirty positives, thirty flagged: enough for the rule.
+    y = np.array([1] * 30 + [0] * 70)
+    assert "few-positives" not in diagnose_predictions(y, y).codes
+    # Nothing flagged: precision is undefined, not 0.
+    nothing = diagnose_predictions([0] * 60 + [1] * 40, [0] * 100).get("few-positives")
+    assert nothing.evidence["n_predicted"] == 0 and "precision undefined" in nothing.explanation
+
+
+def test_within_noise_compares_with_mcnemar_and_a_paired_bootstrap():
+    from statsmodels.stats.contingency_tables import mcnemar
+
+    y_true, y_pred = balanced_good(n=200, errors=30, seed=0)
+    other = y_pred.copy()
+    other[np.flatnonzero(y_pred == y_true)[:3]] ^= 1  # three more mistakes: within noise
+    finding = diagnose_predictions(y_true, y_pred, compare_to=other, compare_name="the baseline").get("within-noise")
+    comparison = finding.evidence["comparison"]
+    assert comparison.names == ("the baseline", "this model") and comparison.metric == "f1"
+    assert comparison.low <= 0 < comparison.high and comparison.b_only == 3 and comparison.a_only == 0
+    assert comparison.p_value == pytest.approx(mcnemar([[167, 0], [3, 30]], exact=True).pvalue)
+    assert "the baseline" in finding.title and "cannot be told apart" in finding.explanation
+    # A clearly worse other model: no within-noise finding.
+    worse = np.where(np.random.default_rng(1).random(200) < 0.4, 1 - y_true, y_true)
+    assert "within-noise" not in diagnose_predictions(y_true, y_pred, compare_to=worse).codes
+
+
+def test_diagnose_compares_two_recorded_runs_on_the_same_test_set():
+    from quizkit.train import load_run
+
+    result = load_run("overfit-minilm")
+    d = diagnose(result, compare_to=result)
+    assert d.get("within-noise").evidence["comparison"].difference == 0
+    assert d.get("within-noise").evidence["metric"] == result.config.metric_for_best_model
+    shorter = load_run("overfit-minilm")
+    shorter.test_labels = shorter.test_labels[:-1]
+    with pytest.raises(ValueError, match="different test sets"):
+        diagnose(result, compare_to=shorter)
+
+
 @pytest.mark.parametrize(
     "kwargs, error, match",
     [

@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sklearn import metrics as skm
 from sklearn.dummy import DummyClassifier
+from statsmodels.stats.proportion import proportion_confint
 
 from quizkit.metrics import (
     bleu,
@@ -33,6 +34,10 @@ def no_warnings(function, *args, **kwargs):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         return function(*args, **kwargs)
+
+
+def approx_nan(expected):
+    return pytest.approx(expected, nan_ok=True)
 
 
 def sklearn_quietly(function, *args, **kwargs):
@@ -72,10 +77,11 @@ def test_binary_matches_sklearn(pair):
     report = no_warnings(from_predictions, y_true, y_pred)
     assert report.labels == (0, 1)
     assert report.accuracy == pytest.approx(skm.accuracy_score(y_true, y_pred))
-    assert report.precision == pytest.approx(skm.precision_score(y_true, y_pred, zero_division=0.0))
-    assert report.recall == pytest.approx(skm.recall_score(y_true, y_pred, zero_division=0.0))
-    assert report.f1 == pytest.approx(skm.f1_score(y_true, y_pred, zero_division=0.0))
-    assert report.specificity == pytest.approx(skm.recall_score(y_true, y_pred, pos_label=0, zero_division=0.0))
+    # Undefined stays undefined: scikit-learn's zero_division=np.nan.
+    assert report.precision == approx_nan(skm.precision_score(y_true, y_pred, zero_division=np.nan))
+    assert report.recall == approx_nan(skm.recall_score(y_true, y_pred, zero_division=np.nan))
+    assert report.f1 == approx_nan(skm.f1_score(y_true, y_pred, zero_division=np.nan))
+    assert report.specificity == approx_nan(skm.recall_score(y_true, y_pred, pos_label=0, zero_division=np.nan))
     assert report.balanced_accuracy == pytest.approx(sklearn_quietly(skm.balanced_accuracy_score, y_true, y_pred))
     assert report.mcc == pytest.approx(sklearn_quietly(skm.matthews_corrcoef, y_true, y_pred))
     assert report.confusion_matrix.tolist() == skm.confusion_matrix(y_true, y_pred, labels=[0, 1]).tolist()
@@ -83,7 +89,7 @@ def test_binary_matches_sklearn(pair):
     assert report.baseline_accuracy == pytest.approx(dummy.score(np.zeros((len(y_true), 1)), y_true))
     # The same cells given as counts give the same report.
     counts = no_warnings(from_counts, tp=report.tp, fp=report.fp, fn=report.fn, tn=report.tn)
-    assert counts.to_dict() == pytest.approx(report.to_dict())
+    assert counts.to_dict() == pytest.approx(report.to_dict(), nan_ok=True)
 
 
 @FAST
@@ -95,17 +101,17 @@ def test_multiclass_matches_sklearn(case):
     report = no_warnings(from_predictions, y_true, y_pred, labels=labels, target_names=names)
     assert report.average == "macro"
     for avg in ("macro", "micro", "weighted"):
-        p, r, f, _ = skm.precision_recall_fscore_support(y_true, y_pred, labels=labels, average=avg, zero_division=0.0)
-        assert getattr(report, avg) == pytest.approx({"precision": p, "recall": r, "f1": f})
-    assert (report.precision, report.recall, report.f1) == pytest.approx(tuple(report.macro.values()))
-    p, r, f, s = skm.precision_recall_fscore_support(y_true, y_pred, labels=labels, zero_division=0.0)
+        p, r, f, _ = skm.precision_recall_fscore_support(y_true, y_pred, labels=labels, average=avg, zero_division=np.nan)
+        assert getattr(report, avg) == pytest.approx({"precision": p, "recall": r, "f1": f}, nan_ok=True)
+    assert (report.precision, report.recall, report.f1) == pytest.approx(tuple(report.macro.values()), nan_ok=True)
+    p, r, f, s = skm.precision_recall_fscore_support(y_true, y_pred, labels=labels, zero_division=np.nan)
     for i, name in enumerate(names):
-        assert report.per_class[name]["precision"] == pytest.approx(p[i])
-        assert report.per_class[name]["recall"] == pytest.approx(r[i])
-        assert report.per_class[name]["f1"] == pytest.approx(f[i])
+        assert report.per_class[name]["precision"] == approx_nan(p[i])
+        assert report.per_class[name]["recall"] == approx_nan(r[i])
+        assert report.per_class[name]["f1"] == approx_nan(f[i])
         assert report.per_class[name]["support"] == s[i]
-        specificity = skm.recall_score(y_true != i, y_pred != i, pos_label=True, zero_division=0.0)
-        assert report.per_class[name]["specificity"] == pytest.approx(specificity)
+        specificity = skm.recall_score(y_true != i, y_pred != i, pos_label=True, zero_division=np.nan)
+        assert report.per_class[name]["specificity"] == approx_nan(specificity)
     assert report.mcc == pytest.approx(sklearn_quietly(skm.matthews_corrcoef, y_true, y_pred))
     assert report.balanced_accuracy == pytest.approx(sklearn_quietly(skm.balanced_accuracy_score, y_true, y_pred))
     assert report.confusion_matrix.tolist() == skm.confusion_matrix(y_true, y_pred, labels=labels).tolist()
@@ -114,14 +120,20 @@ def test_multiclass_matches_sklearn(case):
     assert flat["f1_weighted"] == pytest.approx(report.weighted["f1"]) and f"recall_{names[0]}" in flat
 
 
-def test_zero_division_is_zero_without_warnings():
+def test_undefined_metrics_are_nan_not_zero_and_raise_no_warnings():
     # Class 1 is never predicted (precision undefined); class 2 never occurs (recall undefined).
     report = no_warnings(from_predictions, [0, 0, 1, 1], [0, 0, 0, 0], labels=[0, 1, 2])
-    assert report.per_class[1]["precision"] == 0.0
-    assert report.per_class[2]["recall"] == 0.0 and report.per_class[2]["support"] == 0
+    assert np.isnan(report.per_class[1]["precision"]) and report.per_class[1]["recall"] == 0.0
+    assert np.isnan(report.per_class[2]["recall"]) and report.per_class[2]["support"] == 0
+    assert "undefined" in str(report)
     binary = no_warnings(from_predictions, [0, 0, 0], [0, 0, 0])
-    assert (binary.precision, binary.recall, binary.f1, binary.mcc) == (0.0, 0.0, 0.0, 0.0)
-    assert no_warnings(from_counts, tp=0, fp=0, fn=0, tn=5).precision == 0.0
+    assert np.isnan(binary.precision) and np.isnan(binary.recall) and np.isnan(binary.f1)
+    assert binary.mcc == 0.0  # scikit-learn's convention when one side is constant
+    nothing_flagged = no_warnings(from_counts, tp=0, fp=0, fn=4, tn=96)
+    assert np.isnan(nothing_flagged.precision)
+    assert np.isnan(nothing_flagged.interval("precision")).all()
+    assert "precision         undefined (nothing predicted positive)" in str(nothing_flagged)
+    assert "0.000" not in str(nothing_flagged)
 
 
 def test_string_labels_and_display():
@@ -129,7 +141,9 @@ def test_string_labels_and_display():
     assert report.labels == ("ham", "spam") and report.positive_label == "spam"
     assert report.recall == 0.5 and report.precision == 1.0
     text = str(report)
-    assert "positive class 'spam'" in text and "rows = actual" in text and "0.750" in text
+    assert "positive class 'spam'" in text and "rows = actual" in text
+    low, high = proportion_confint(3, 4, alpha=0.05, method="wilson")
+    assert f"accuracy          0.75 [{low:.2f}, {high:.2f}] (n=4)" in text
     html = report._repr_html_()
     assert html.count("<table>") == 2 and "<th>spam</th>" in html and "<td>2</td>" in html
     assert from_predictions([True, False], [True, True]).labels == (0, 1)
@@ -175,7 +189,7 @@ def test_compute_metrics_threshold():
     for threshold in (0.3, 0.45, 0.6, 0.9):
         out = compute_metrics_for(threshold=threshold)((logits, labels))
         report = from_predictions(labels, (p1 >= threshold).astype(int), labels=[0, 1])
-        assert out["recall"] == report.recall and out["precision"] == report.precision
+        np.testing.assert_equal((out["recall"], out["precision"]), (report.recall, report.precision))
     # 1-D scores: probabilities are thresholded as they are, logits through the sigmoid.
     assert compute_metrics_for(threshold=0.6)((p1, labels)) == compute_metrics_for(threshold=0.6)((logits[:, 1], labels))
     assert compute_metrics_for(threshold=0.45)((logits, labels))["recall"] == 1.0
@@ -225,7 +239,7 @@ def test_threshold_sweep_matches_sklearn(rows):
         row = sweep.at(t)
         (tn, fp), (fn, tp) = skm.confusion_matrix(y, s >= t, labels=[0, 1]).tolist()
         assert (row["tp"], row["fp"], row["fn"], row["tn"]) == (tp, fp, fn, tn)
-        assert row["precision"] == pytest.approx(skm.precision_score(y, s >= t, zero_division=0.0))
+        assert row["precision"] == approx_nan(skm.precision_score(y, s >= t, zero_division=np.nan))
 
 
 def test_threshold_sweep_cost_best_and_frame():
@@ -328,8 +342,10 @@ def test_evaluate_modules_offline_give_identical_numbers(no_network):
     assert package == metric_path("bleu").parents[1] and package.samefile(quizkit.__path__[0])
     y_true, y_pred = [0, 1, 2, 2, 1, 0], [0, 2, 2, 2, 1, 1]
     classification = evaluate.load(str(metric_path("quizkit_classification")))
-    assert classification.compute(predictions=y_pred, references=y_true) == from_predictions(y_true, y_pred).to_dict()
-    assert load_metric("classification").compute(predictions=["a", "b"], references=["a", "a"]) == from_predictions(["a", "a"], ["a", "b"]).to_dict()
+    # assert_equal: an undefined metric is NaN on both sides.
+    np.testing.assert_equal(classification.compute(predictions=y_pred, references=y_true), from_predictions(y_true, y_pred).to_dict())
+    np.testing.assert_equal(load_metric("classification").compute(predictions=["a", "b"], references=["a", "a"]),
+                            from_predictions(["a", "a"], ["a", "b"]).to_dict())
     predictions = ["the cat sat on the mat", "a dog ran"]
     references = [["the cat sat on a mat", "a cat on the mat"], ["the dog ran fast"]]
     assert load_metric("squad").compute(predictions=predictions, references=references) == squad_scores(predictions, references)

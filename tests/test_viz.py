@@ -192,6 +192,42 @@ def test_explorer_rejects_bad_input(args, match):
         ThresholdExplorer(*args)
 
 
+def test_validation_chooses_and_test_reports(scored):
+    y, scores = scored
+    rng = np.random.default_rng(7)
+    val_y = rng.integers(0, 2, 200)
+    val_scores = np.clip(0.35 * val_y + rng.normal(0.35, 0.2, 200), 0, 1)
+    ex = ThresholdExplorer(y, scores, cost_fp=1.0, cost_fn=4.0, validation_labels=val_y, validation_scores=val_scores)
+    assert ex.chosen_on == "validation"
+    for metric, value in (("f1", lambda t: f1_score(val_y, (val_scores >= t).astype(int))),
+                          ("cost", lambda t: -(np.sum((val_scores >= t) & (val_y == 0)) + 4.0 * np.sum((val_scores < t) & (val_y == 1))))):
+        best = ex.best_threshold(metric)
+        assert value(best) == pytest.approx(max(value(t) for t in np.unique(val_scores)))
+        assert best in val_scores  # picked among validation's scores, not test's
+    chosen = ex.set_threshold(ex.best_threshold("f1"))
+    t = chosen["threshold"]
+    assert chosen["recall"] == pytest.approx(recall_score(y, (scores >= t).astype(int)))
+    assert ex.validation_chosen["recall"] == pytest.approx(recall_score(val_y, (val_scores >= t).astype(int)))
+    assert ex.validation_chosen["cost"] == pytest.approx(
+        (np.sum((val_scores >= t) & (val_y == 0)) + 4.0 * np.sum((val_scores < t) & (val_y == 1))) / 200)
+    pr_ax = ex.figure_.axes[1]
+    assert [line.get_label() for line in pr_ax.lines][:2] == ["validation", "test"]
+    with pytest.raises(ValueError, match="both validation_labels and validation_scores"):
+        ThresholdExplorer(y, scores, validation_labels=val_y)
+
+
+def test_precision_is_undefined_where_nothing_is_flagged(scored):
+    y, scores = scored
+    ex = ThresholdExplorer(y, scores)
+    chosen = ex.set_threshold(1.0 if scores.max() < 1.0 else 0.999999)
+    if chosen["tp"] + chosen["fp"] == 0:
+        assert np.isnan(chosen["precision"])
+        assert "<td>undefined</td>" in ex.metrics_html() and "0.000</td><!--p-->" not in ex.metrics_html()
+    ex = ThresholdExplorer([0, 1, 0, 1], [0.1, 0.6, 0.3, 0.8])
+    assert np.isnan(ex.set_threshold(0.9)["precision"]) and ex.chosen["recall"] == 0.0
+    assert "<th style='text-align:left'>Precision</th><td>undefined</td>" in ex.metrics_html()
+
+
 def test_explorer_rejects_negative_cost_and_threshold_outside_0_1():
     with pytest.raises(ValueError, match="cost_fn"):
         ThresholdExplorer([0, 1], [0.2, 0.8], cost_fn=-1)
@@ -293,8 +329,17 @@ def test_from_run_draws_the_runs_own_numbers(tiny_run):
     assert [t.get_text() for t in cm.ax_.get_xticklabels()] == ["ham", "spam"]
     ex = ThresholdExplorer.from_run(result)
     assert ex.labels == ("ham", "spam")
-    pred = (np.asarray(result.test_scores) >= 0.5).astype(int)
+    # Validation chooses: the start is the best-F1 threshold among the validation scores...
+    val_y, val_s = result.validation_labels, result.validation_scores
+    val_f1 = {t: f1_score(val_y, (val_s >= t).astype(int)) for t in np.unique(val_s)}
+    assert ex.chosen_on == "validation"
+    assert val_f1[ex.chosen["threshold"]] == pytest.approx(max(val_f1.values()))
+    assert ex.validation_chosen["f1"] == pytest.approx(max(val_f1.values()))
+    # ...and test reports, at that threshold.
+    pred = (np.asarray(result.test_scores) >= ex.chosen["threshold"]).astype(int)
     assert ex.chosen["f1"] == pytest.approx(f1_score(result.test_labels, pred, zero_division=0))
+    assert "validation (chooses)" in ex.metrics_html() and "test (reports)" in ex.metrics_html()
+    assert ThresholdExplorer.from_run(result, threshold=0.5).chosen["threshold"] == 0.5
     curve = LearningCurvePlot.from_run(result)
     evals = [e for e in result.log_history if "eval_loss" in e]
     assert [s for s, _ in curve.eval] == [e["step"] for e in evals]

@@ -3,6 +3,8 @@
 - classification: :func:`from_counts`, :func:`from_predictions` -> :class:`MetricReport`
 - training: :func:`compute_metrics_for` builds ``Trainer(compute_metrics=...)``
 - thresholds: :func:`threshold_sweep` -> :class:`ThresholdSweep`
+- uncertainty: ``MetricReport.estimate``/``interval``, :func:`wilson`, :func:`bootstrap` ->
+  :class:`Estimate`; :func:`compare` (McNemar + paired bootstrap) -> :class:`Comparison`
 - generation: :func:`squad_exact_match`, :func:`squad_f1`, :func:`squad_scores`, :func:`rouge`, :func:`bleu`
 - ``evaluate`` modules shipped with quizkit (offline): :func:`load_metric`
 
@@ -12,25 +14,44 @@
 """
 
 from quizkit.metrics.classification import MetricReport, from_counts, from_predictions
-from quizkit.metrics.generation import bleu, normalize_answer, rouge, squad_exact_match, squad_f1, squad_scores
+from quizkit.metrics.compare import Comparison, compare, mcnemar_exact
+from quizkit.metrics.generation import (
+    bleu,
+    bleu_estimate,
+    normalize_answer,
+    rouge,
+    rouge_estimates,
+    squad_exact_match,
+    squad_f1,
+    squad_scores,
+)
 from quizkit.metrics.modules import load_metric, metric_path
 from quizkit.metrics.threshold import ThresholdSweep, threshold_sweep
 from quizkit.metrics.trainer import compute_metrics_for, predicted_classes
+from quizkit.metrics.uncertainty import Estimate, bootstrap, wilson
 
 __all__ = [
+    "Comparison",
+    "Estimate",
     "MetricReport",
     "ThresholdSweep",
     "bleu",
+    "bleu_estimate",
+    "bootstrap",
+    "compare",
     "compute_metrics_for",
     "from_counts",
     "from_predictions",
     "load_metric",
+    "mcnemar_exact",
     "metric_path",
     "normalize_answer",
     "predicted_classes",
     "rouge",
+    "rouge_estimates",
     "squad_exact_match",
     "squad_f1",
     "squad_scores",
     "threshold_sweep",
+    "wilson",
 ]

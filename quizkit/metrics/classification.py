@@ -8,6 +8,8 @@ the four cells as sample weights of four example rows, so it is exact for any co
 >>> report = from_counts(tp=80, fp=10, fn=20, tn=90)
 >>> round(report.precision, 3), report.recall, report.accuracy, round(report.f1, 3)
 (0.889, 0.8, 0.85, 0.842)
+>>> print(report.estimate("recall"))
+recall 0.80 [0.71, 0.87] (n=100)
 """
 
 from __future__ import annotations
@@ -19,7 +21,20 @@ from typing import Any
 
 import numpy as np
 
-from quizkit.metrics._checks import as_labels, check_count, quiet_defined_cases, same_length, short
+from quizkit.metrics._checks import (
+    as_labels,
+    check_count,
+    quiet_defined_cases,
+    same_length,
+    short,
+)
+from quizkit.metrics.uncertainty import (
+    N_RESAMPLES,
+    Estimate,
+    check_level,
+    matrix_bootstrap,
+    wilson,
+)
 
 HEADLINE = ("accuracy", "precision", "recall", "f1", "specificity", "balanced_accuracy", "mcc")
 AVERAGES = ("macro", "micro", "weighted")
@@ -35,8 +50,16 @@ class MetricReport:
     ``average`` is ``"binary"``. With more classes the headline numbers are macro averages (the
     unweighted mean over classes, specificity included) and ``average`` is ``"macro"``.
 
-    Zero division is defined, not warned about: the precision of a class that is never
-    predicted and the recall of a class with no actual examples are 0.0 (``zero_division=0.0``).
+    A metric whose denominator is empty is undefined and held as NaN, not 0: the precision of
+    a class that is never predicted, the recall of a class with no actual examples, the
+    specificity when every example is of one class (scikit-learn's ``zero_division=np.nan``;
+    macro averages skip undefined classes, as scikit-learn does). MCC follows scikit-learn: 0.0
+    when one side is constant.
+
+    Every headline metric carries its uncertainty: :meth:`interval` gives the 95% interval,
+    :meth:`estimate` the value, interval and ``n`` together, and the report prints each as
+    ``recall 0.56 [0.27, 0.81] (n=9)`` (Wilson intervals for proportions, a seeded percentile
+    bootstrap over the examples for F1, MCC, balanced accuracy and macro averages).
 
     ``confusion_matrix`` has one row per actual class and one column per predicted class, in
     the order of ``labels``. ``support`` is the number of examples. ``baseline_accuracy`` is
@@ -92,6 +115,57 @@ class MetricReport:
     def tn(self) -> int:
         return self._binary_cells()[3]
 
+    def _proportion(self, name: str) -> tuple[int, int, str] | None:
+        """``(successes, n, why undefined)`` when ``name`` is a proportion of this report, else None."""
+        correct = int(np.trace(self.confusion_matrix))
+        if name == "accuracy":
+            return correct, self.support, "no examples"
+        if self.average != "binary":
+            return None
+        tp, fp, fn, tn = self._binary_cells()
+        return {
+            "precision": (tp, tp + fp, "nothing predicted positive"),
+            "recall": (tp, tp + fn, "no actual positives"),
+            "specificity": (tn, tn + fp, "no actual negatives"),
+        }.get(name)
+
+    def estimate(self, name: str, level: float = 0.95, *, n_resamples: int = N_RESAMPLES, seed: int = 0) -> Estimate:
+        """The headline metric ``name`` with its ``level`` interval and the ``n`` it rests on.
+
+        Accuracy, and for binary reports precision, recall and specificity, are proportions:
+        Wilson score interval, ``n`` = the denominator (recall: the actual positives). F1, MCC,
+        balanced accuracy and macro averages: percentile bootstrap over the examples
+        (``n_resamples``, seeded by ``seed``), ``n`` = all examples. Undefined metrics have NaN
+        value and interval.
+
+        >>> report = from_counts(tp=5, fp=3, fn=4, tn=88)
+        >>> print(report.estimate("recall"))
+        recall 0.56 [0.27, 0.81] (n=9)
+        >>> print(report.estimate("f1"))
+        f1 0.59 [0.25, 0.82] (n=100)
+        >>> print(from_counts(tp=0, fp=0, fn=4, tn=96).estimate("precision"))
+        precision undefined (nothing predicted positive)
+        """
+        if name not in HEADLINE:
+            raise ValueError(f"no interval for {name!r}: choose one of {HEADLINE}")
+        level = check_level(level)
+        proportion = self._proportion(name)
+        if proportion is not None:
+            successes, n, undefined = proportion
+            return wilson(successes, n, level, name=name, undefined=undefined)
+        positive = self.labels.index(self.positive_label) if self.average == "binary" else None
+        return matrix_bootstrap(
+            name, self.confusion_matrix, positive, float(getattr(self, name)), level=level, n_resamples=n_resamples, seed=seed,
+        )
+
+    def interval(self, name: str, level: float = 0.95, *, n_resamples: int = N_RESAMPLES, seed: int = 0) -> tuple[float, float]:
+        """``(low, high)``: the ``level`` interval of the headline metric ``name`` (see :meth:`estimate`).
+
+        >>> [round(x, 2) for x in from_counts(tp=5, fp=3, fn=4, tn=88).interval("recall")]
+        [0.27, 0.81]
+        """
+        return self.estimate(name, level, n_resamples=n_resamples, seed=seed).interval
+
     def to_dict(self) -> dict[str, float]:
         """Flat ``{name: float}``: headline metrics, baseline and support; binary reports add
         ``tp fp fn tn``, multiclass reports add ``f1_macro``/``f1_micro``/``f1_weighted`` (and
@@ -109,8 +183,8 @@ class MetricReport:
         return out
 
     def _headline_rows(self) -> list[tuple[str, str]]:
-        rows = [(name, f"{getattr(self, name):.3f}") for name in HEADLINE]
-        rows.insert(1, ("majority baseline", f"{self.baseline_accuracy:.3f}"))
+        rows = [(name, self.estimate(name).text) for name in HEADLINE]
+        rows.insert(1, ("majority baseline", f"{self.baseline_accuracy:.2f}"))
         return rows
 
     def _title(self) -> str:
@@ -124,7 +198,7 @@ class MetricReport:
         names = self.class_names
         width = max(len(n) for n in names + ["actual\\pred"])
         cell = max(5, *(len(n) for n in names), *(len(str(v)) for v in self.confusion_matrix.ravel()))
-        lines = [f"MetricReport ({self._title()})"]
+        lines = [f"MetricReport ({self._title()}; 95% intervals)"]
         lines += [f"  {name:<18}{value}" for name, value in self._headline_rows()]
         lines.append("confusion matrix (rows = actual, columns = predicted):")
         lines.append("  " + "actual\\pred".ljust(width) + "".join(f" {n:>{cell}}" for n in names))
@@ -133,7 +207,7 @@ class MetricReport:
         if self.average != "binary":
             lines.append("  " + "class".ljust(width) + "".join(f" {m:>9}" for m in ("precision", "recall", "f1", "support")))
             for name, values in zip(names, self.per_class.values()):
-                numbers = [f"{values[m]:>9.3f}" for m in ("precision", "recall", "f1")] + [f"{int(values['support']):>9}"]
+                numbers = [_cell(values[m]) for m in ("precision", "recall", "f1")] + [f"{int(values['support']):>9}"]
                 lines.append("  " + name.ljust(width) + " " + " ".join(numbers))
         return "\n".join(lines)
 
@@ -147,10 +221,14 @@ class MetricReport:
         )
         return (
             f"<div><b>MetricReport</b> ({esc(self._title())})"
-            f"<table><tr><th>metric</th><th>value</th></tr>{metric_rows}</table>"
+            f"<table><tr><th>metric</th><th>value [95% interval] (n)</th></tr>{metric_rows}</table>"
             f"<table><caption>rows = actual, columns = predicted</caption>"
             f"<tr><th></th>{head}</tr>{body}</table></div>"
         )
+
+
+def _cell(value: float) -> str:
+    return f"{'undefined':>9}" if np.isnan(value) else f"{value:>9.3f}"
 
 
 def _resolve_labels(y_true: np.ndarray, y_pred: np.ndarray, labels: Sequence[Any] | None) -> list[Any]:
@@ -194,18 +272,18 @@ def _report(y_true: np.ndarray, y_pred: np.ndarray, labels: list[Any], target_na
     )
 
     def prfs(average: str | None) -> tuple[Any, ...]:
-        return precision_recall_fscore_support(y_true, y_pred, labels=labels, average=average, zero_division=0.0, sample_weight=weights)
+        return precision_recall_fscore_support(y_true, y_pred, labels=labels, average=average, zero_division=np.nan, sample_weight=weights)
 
     with quiet_defined_cases():
         matrix = confusion_matrix(y_true, y_pred, labels=labels, sample_weight=weights)
         precision, recall, f1, support = prfs(None)
         averages = {avg: dict(zip(("precision", "recall", "f1"), map(float, prfs(avg)[:3]))) for avg in AVERAGES}
-        # One-vs-rest cells per class: specificity = TN / (TN + FP), 0.0 when a class has no negatives.
+        # One-vs-rest cells per class: specificity = TN / (TN + FP), undefined when a class has no negatives.
         (tn, fp), _ = multilabel_confusion_matrix(y_true, y_pred, labels=labels, sample_weight=weights).transpose(1, 2, 0)
         accuracy = float(accuracy_score(y_true, y_pred, sample_weight=weights))
         balanced = float(balanced_accuracy_score(y_true, y_pred, sample_weight=weights))
         mcc = float(matthews_corrcoef(y_true, y_pred, sample_weight=weights))
-    specificity = [float(n / (n + f)) if n + f else 0.0 for n, f in zip(tn, fp)]
+    specificity = [float(n / (n + f)) if n + f else float("nan") for n, f in zip(tn, fp)]
     matrix.setflags(write=False)
     keys = list(target_names) if target_names is not None else labels
     per_class = {
@@ -218,7 +296,9 @@ def _report(y_true: np.ndarray, y_pred: np.ndarray, labels: list[Any], target_na
         headline = {"average": "binary", "positive_label": positive, "precision": float(precision[i]),
                     "recall": float(recall[i]), "f1": float(f1[i]), "specificity": specificity[i]}
     else:
-        headline = {"average": "macro", "positive_label": None, **averages["macro"], "specificity": float(np.mean(specificity))}
+        defined = [s for s in specificity if not np.isnan(s)]
+        macro_specificity = float(np.mean(defined)) if defined else float("nan")
+        headline = {"average": "macro", "positive_label": None, **averages["macro"], "specificity": macro_specificity}
     total = int(matrix.sum())
     return MetricReport(
         accuracy=accuracy,

@@ -8,6 +8,8 @@ the sweep agrees with ``precision_recall_curve`` and ``roc_curve`` at each disti
 [0.1, 0.35, 0.4, 0.8]
 >>> sweep.at(0.35)["recall"], sweep.best("f1")["threshold"], sweep.roc_auc
 (1.0, 0.35, 0.75)
+>>> sweep.at(0.9)["precision"]  # nothing flagged: precision is undefined, not 0
+nan
 """
 
 from __future__ import annotations
@@ -18,17 +20,25 @@ from typing import Any
 
 import numpy as np
 
-from quizkit.metrics._checks import as_labels, as_scores, check_number, same_length, short
+from quizkit.metrics._checks import (
+    as_labels,
+    as_scores,
+    check_number,
+    same_length,
+    short,
+)
+from quizkit.metrics.uncertainty import N_RESAMPLES, Estimate, ranking_bootstrap
 
 RATES = ("precision", "recall", "f1", "fpr", "tpr", "accuracy", "balanced_accuracy")
 COUNTS = ("tp", "fp", "fn", "tn")
 MAXIMISED = ("f1", "precision", "recall", "accuracy", "balanced_accuracy", "tpr")
+RANKING = ("pr_auc", "roc_auc")
 
 
 def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
-    """numerator / denominator with 0.0 where the denominator is 0 (as ``zero_division=0.0``)."""
+    """numerator / denominator, NaN (undefined) where the denominator is 0 (``zero_division=np.nan``)."""
     numerator = np.asarray(numerator, dtype=np.float64)
-    return np.divide(numerator, denominator, out=np.zeros_like(numerator), where=np.asarray(denominator) > 0)
+    return np.divide(numerator, denominator, out=np.full_like(numerator, np.nan), where=np.asarray(denominator) > 0)
 
 
 def _rates(tp: np.ndarray, fp: np.ndarray, fn: np.ndarray, tn: np.ndarray) -> dict[str, np.ndarray]:
@@ -51,7 +61,9 @@ class ThresholdSweep:
 
     Arrays (one value per threshold): ``precision recall f1 fpr tpr accuracy balanced_accuracy``
     and the counts ``tp fp fn tn``. ``pr_auc`` is scikit-learn's ``average_precision_score``,
-    ``roc_auc`` its ``roc_auc_score``. Precision is 0.0 where nothing is predicted positive.
+    ``roc_auc`` its ``roc_auc_score``; :meth:`estimate` adds their bootstrap intervals.
+    Precision is NaN (undefined) where nothing is predicted positive: at every swept threshold
+    something is, so only :meth:`at` above the highest score meets it.
     """
 
     thresholds: np.ndarray
@@ -102,8 +114,28 @@ class ThresholdSweep:
             values = getattr(self, metric)
         else:
             raise ValueError(f"metric must be one of {(*MAXIMISED, 'cost')}, got {metric!r}")
-        i = len(values) - 1 - int(np.argmax(values[::-1]))
+        i = len(values) - 1 - int(np.nanargmax(values[::-1]))
         return self._row(float(self.thresholds[i]), int(self.tp[i]), int(self.fp[i]))
+
+    def estimate(self, name: str = "pr_auc", level: float = 0.95, *, n_resamples: int = N_RESAMPLES, seed: int = 0) -> Estimate:
+        """``pr_auc`` or ``roc_auc`` with a seeded percentile bootstrap interval over the examples.
+
+        Resamples that lack one of the classes have no curve and are left out.
+
+        >>> sweep = threshold_sweep([0, 0, 1, 1, 0, 1, 0, 1], [0.1, 0.3, 0.35, 0.8, 0.6, 0.9, 0.2, 0.4])
+        >>> print(sweep.estimate("roc_auc", n_resamples=500))
+        roc_auc 0.88 [0.50, 1.00] (n=8)
+        """
+        if name not in RANKING:
+            raise ValueError(f"estimate covers the ranking metrics {RANKING}; for metrics at one threshold use "
+                             f"from_predictions(...).estimate(), got {name!r}")
+        truth = np.r_[np.ones(len(self.positive_scores)), np.zeros(len(self.negative_scores))]
+        values = np.r_[self.positive_scores, self.negative_scores]
+        return ranking_bootstrap(name, truth, values, getattr(self, name), level=level, n_resamples=n_resamples, seed=seed)
+
+    def interval(self, name: str = "pr_auc", level: float = 0.95, *, n_resamples: int = N_RESAMPLES, seed: int = 0) -> tuple[float, float]:
+        """``(low, high)`` of :meth:`estimate`."""
+        return self.estimate(name, level, n_resamples=n_resamples, seed=seed).interval
 
     def as_frame(self) -> Any:
         """A pandas DataFrame, one row per threshold (needs pandas)."""

@@ -183,6 +183,21 @@ def _binary_targets(y_true: Sequence[Any], scores: Sequence[Any]) -> tuple[np.nd
     return y.astype(int), s
 
 
+def _positive_scores(values: Any, name: str) -> np.ndarray:
+    """P(label 1) of a binary run's scores (a 1-D array, or the second column of an (n, 2) one)."""
+    scores = np.asarray(values)
+    if scores.ndim == 2 and scores.shape[1] == 2:
+        scores = scores[:, 1]
+    if scores.ndim != 1:
+        raise ValueError(f"ThresholdExplorer needs a binary run; {name} has shape {scores.shape}")
+    return scores
+
+
+def _shown(value: float) -> str:
+    """A table cell: 3 decimals, or "undefined" (e.g. precision when nothing is flagged)."""
+    return "undefined" if math.isnan(value) else f"{value:.3f}"
+
+
 class ThresholdExplorer:
     """Move a decision threshold and watch the confusion matrix, metrics and cost change.
 
@@ -191,12 +206,26 @@ class ThresholdExplorer:
     (confusion matrix, precision-recall and ROC curves with the current point) and a table.
     Without a front end, :meth:`set_threshold` does the same and returns the metrics.
     ``cost`` is the expected cost per prediction: ``(cost_fp * FP + cost_fn * FN) / n``.
+    Precision is NaN ("undefined" in the table) where nothing is flagged.
+
+    Validation chooses, test reports: give ``validation_labels``/``validation_scores`` and
+    :meth:`best_threshold` picks on them, while ``chosen`` and the picture report the test
+    set (``y_true``/``scores``) at that threshold; ``validation_chosen`` holds validation's
+    numbers there. Without validation scores the threshold is picked on the scores shown,
+    and a number read at it overstates how the model does on new data (``chosen_on`` says
+    which). :meth:`from_run` uses a run's validation scores and starts at their best-F1 threshold.
 
     >>> ex = ThresholdExplorer([0, 0, 1, 1], [0.1, 0.6, 0.4, 0.9])
     >>> ex.set_threshold(0.5)["precision"]
     0.5
-    >>> ex.chosen["threshold"]
-    0.5
+    >>> ex.chosen["threshold"], ex.chosen_on
+    (0.5, 'test')
+    >>> ex = ThresholdExplorer([0, 0, 1, 1], [0.1, 0.6, 0.4, 0.9],
+    ...                        validation_labels=[0, 1, 0, 1], validation_scores=[0.2, 0.7, 0.3, 0.8])
+    >>> t = ex.best_threshold("f1"); t, ex.chosen_on
+    (0.7, 'validation')
+    >>> ex.set_threshold(t)["recall"], ex.validation_chosen["recall"]
+    (0.5, 1.0)
     """
 
     def __init__(
@@ -207,6 +236,9 @@ class ThresholdExplorer:
         cost_fn: float = 1.0,
         labels: Sequence[str] = ("negative", "positive"),
         threshold: float = 0.5,
+        *,
+        validation_labels: Sequence[Any] | None = None,
+        validation_scores: Sequence[Any] | None = None,
     ) -> None:
         from quizkit.metrics import threshold_sweep
 
@@ -217,6 +249,12 @@ class ThresholdExplorer:
         self.cost_fp = self._check_cost("cost_fp", cost_fp)
         self.cost_fn = self._check_cost("cost_fn", cost_fn)
         self.sweep = threshold_sweep(self.y_true, self.scores)
+        if (validation_labels is None) != (validation_scores is None):
+            raise ValueError("give both validation_labels and validation_scores (or neither)")
+        self.validation_sweep = None
+        if validation_scores is not None:
+            self.validation_sweep = threshold_sweep(*_binary_targets(validation_labels, validation_scores))
+        self.validation_chosen: dict[str, float] | None = None
         self._widget: Any = None
         self._syncing = False
         self.figure_: Any = None
@@ -224,14 +262,30 @@ class ThresholdExplorer:
         self.set_threshold(threshold)
 
     @classmethod
-    def from_run(cls, run: Any, cost_fp: float = 1.0, cost_fn: float = 1.0) -> ThresholdExplorer:
-        """Explore a binary :class:`quizkit.train.RunResult` (``test_scores`` = P(label 1))."""
-        scores = np.asarray(run.test_scores)
-        if scores.ndim == 2 and scores.shape[1] == 2:
-            scores = scores[:, 1]
-        if scores.ndim != 1:
-            raise ValueError(f"ThresholdExplorer needs a binary run; test_scores has shape {scores.shape}")
-        return cls(run.test_labels, scores, cost_fp=cost_fp, cost_fn=cost_fn, labels=tuple(run.label_names))
+    def from_run(
+        cls, run: Any, cost_fp: float = 1.0, cost_fn: float = 1.0, threshold: float | None = None, choose_by: str = "f1",
+    ) -> ThresholdExplorer:
+        """Explore a binary :class:`quizkit.train.RunResult`: choose on its validation scores, report on test.
+
+        The explorer starts at ``threshold``, or when that is None at the threshold that is
+        best by ``choose_by`` (``"f1"`` or ``"cost"``) on validation. Runs saved without
+        validation scores start at 0.5 and can only be explored on test.
+        """
+        scores = _positive_scores(run.test_scores, "test_scores")
+        validation: dict[str, Any] = {}
+        if getattr(run, "validation_scores", None) is not None:
+            validation = {"validation_labels": run.validation_labels,
+                          "validation_scores": _positive_scores(run.validation_scores, "validation_scores")}
+        explorer = cls(run.test_labels, scores, cost_fp=cost_fp, cost_fn=cost_fn, labels=tuple(run.label_names),
+                       threshold=0.5 if threshold is None else threshold, **validation)
+        if threshold is None and validation:
+            explorer.set_threshold(explorer.best_threshold(choose_by))
+        return explorer
+
+    @property
+    def chosen_on(self) -> str:
+        """Where :meth:`best_threshold` chooses: ``"validation"`` when given, else ``"test"``."""
+        return "validation" if self.validation_sweep is not None else "test"
 
     @staticmethod
     def _check_cost(name: str, value: float) -> float:
@@ -243,15 +297,21 @@ class ThresholdExplorer:
         """Precision, recall, F1, accuracy, cost and the four counts at ``threshold``."""
         if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 <= threshold <= 1:
             raise ValueError(f"threshold must be a number between 0 and 1, got {threshold!r}")
-        row = self.sweep.at(threshold)
+        return self._row(self.sweep, threshold)
+
+    def _row(self, sweep: Any, threshold: float) -> dict[str, float]:
+        row = sweep.at(threshold)
         keys = ("threshold", "precision", "recall", "f1", "accuracy", "tp", "fp", "fn", "tn")
         chosen = {key: row[key] for key in keys}
-        chosen["cost"] = (self.cost_fp * row["fp"] + self.cost_fn * row["fn"]) / len(self.y_true)
+        chosen["cost"] = (self.cost_fp * row["fp"] + self.cost_fn * row["fn"]) / (row["tp"] + row["fp"] + row["fn"] + row["tn"])
         return chosen
 
     def set_threshold(self, threshold: float) -> dict[str, float]:
-        """Move to ``threshold``, redraw, and return the metrics there (also in ``.chosen``)."""
+        """Move to ``threshold``, redraw, and return the test metrics there (also in ``.chosen``;
+        validation's are in ``.validation_chosen`` when the explorer has validation scores)."""
         self.chosen = self.metrics_at(threshold)
+        if self.validation_sweep is not None:
+            self.validation_chosen = self._row(self.validation_sweep, threshold)
         self._render()
         slider = self._widget["threshold"] if self._widget is not None else None
         if slider is not None and slider.value != threshold:
@@ -271,10 +331,12 @@ class ThresholdExplorer:
         return self.set_threshold(self.chosen["threshold"])
 
     def best_threshold(self, metric: str = "f1") -> float:
-        """The threshold with the highest F1 (``"f1"``) or the lowest expected cost (``"cost"``)."""
+        """The threshold with the highest F1 (``"f1"``) or the lowest expected cost (``"cost"``),
+        chosen on the validation scores when the explorer has them (see ``chosen_on``)."""
         if metric not in ("f1", "cost"):
             raise ValueError(f"metric must be 'f1' or 'cost', got {metric!r}")
-        return self.sweep.best(metric, cost_fp=self.cost_fp, cost_fn=self.cost_fn)["threshold"]
+        sweep = self.validation_sweep if self.validation_sweep is not None else self.sweep
+        return sweep.best(metric, cost_fp=self.cost_fp, cost_fn=self.cost_fn)["threshold"]
 
     def _draw(self) -> Any:
         from matplotlib.figure import Figure
@@ -284,14 +346,18 @@ class ThresholdExplorer:
         c = self.chosen
         ConfusionMatrixPlot([[c["tn"], c["fp"]], [c["fn"], c["tp"]]], self.labels).plot(ax=ax_cm, colorbar=False)
         ax_cm.set_title(f"Threshold {c['threshold']:.2f}")
-        sweep = self.sweep
-        ax_pr.plot(sweep.recall, sweep.precision, color="#1f77b4")
+        sweep, validation = self.sweep, self.validation_sweep
+        if validation is not None:
+            # The curve the threshold was chosen on, behind the test curve it is reported on.
+            ax_pr.plot(validation.recall, validation.precision, "--", color="grey", label="validation")
+            ax_roc.plot(validation.fpr, validation.tpr, "--", color="grey", label="validation")
+        ax_pr.plot(sweep.recall, sweep.precision, color="#1f77b4", label="test" if validation is not None else None)
         ax_pr.plot([c["recall"]], [c["precision"]], "o", color="#d55e00", markersize=9, label="current threshold")
         ax_pr.set(xlabel="Recall", ylabel="Precision", title="Precision-recall curve", xlim=(0, 1.02), ylim=(0, 1.02))
         ax_pr.legend(loc="lower left")
         n_neg = c["tn"] + c["fp"]
         fpr = c["fp"] / n_neg if n_neg else 0.0
-        ax_roc.plot(sweep.fpr, sweep.tpr, color="#1f77b4")
+        ax_roc.plot(sweep.fpr, sweep.tpr, color="#1f77b4", label="test" if validation is not None else None)
         ax_roc.plot([0, 1], [0, 1], ":", color="grey", label="chance")
         ax_roc.plot([fpr], [c["recall"]], "o", color="#d55e00", markersize=9, label="current threshold")
         ax_roc.set(xlabel="False positive rate", ylabel="True positive rate (recall)", title="ROC curve", xlim=(0, 1.02), ylim=(0, 1.02))
@@ -312,17 +378,21 @@ class ThresholdExplorer:
             self._widget["table"].value = self.metrics_html()
 
     def metrics_html(self) -> str:
-        c = self.chosen
+        """The table under the picture: test numbers, and validation's beside them when given."""
+        columns = [("test (reports)", self.chosen)]
+        if self.validation_chosen is not None:
+            columns.insert(0, ("validation (chooses)", self.validation_chosen))
         rows = [
-            ("Threshold", f"{c['threshold']:.3f}"),
-            ("Precision", f"{c['precision']:.3f}"),
-            ("Recall", f"{c['recall']:.3f}"),
-            ("F1", f"{c['f1']:.3f}"),
-            ("Accuracy", f"{c['accuracy']:.3f}"),
-            (f"Expected cost per prediction (FP={self.cost_fp:g}, FN={self.cost_fn:g})", f"{c['cost']:.3f}"),
+            ("Precision", "precision"), ("Recall", "recall"), ("F1", "f1"), ("Accuracy", "accuracy"),
+            (f"Expected cost per prediction (FP={self.cost_fp:g}, FN={self.cost_fn:g})", "cost"),
         ]
-        body = "".join(f"<tr><th style='text-align:left'>{html.escape(k)}</th><td>{v}</td></tr>" for k, v in rows)
-        return f"<table class='quizkit-threshold-metrics'>{body}</table>"
+        head = "".join(f"<th>{html.escape(name)}</th>" for name, _ in columns) if len(columns) > 1 else ""
+        body = f"<tr><th style='text-align:left'>Threshold</th><td colspan='{len(columns)}'>{self.chosen['threshold']:.3f}</td></tr>"
+        for label, key in rows:
+            cells = "".join(f"<td>{_shown(values[key])}</td>" for _, values in columns)
+            body += f"<tr><th style='text-align:left'>{html.escape(label)}</th>{cells}</tr>"
+        header = f"<tr><th></th>{head}</tr>" if head else ""
+        return f"<table class='quizkit-threshold-metrics'>{header}{body}</table>"
 
     @property
     def widget(self) -> Any:
