@@ -129,7 +129,7 @@ def load_classifier(
             pretrained = False
             warnings.warn(
                 "load_classifier('tiny') builds a randomly initialised 2-layer BERT: it is NOT "
-                "pretrained, so expect near-chance accuracy. Use 'minilm' to see real fine-tuning.",
+                "pretrained and learns only from your data. Use 'minilm' to fine-tune a pretrained model.",
                 stacklevel=2,
             )
         else:

@@ -140,3 +140,169 @@ def test_committed_notebook_holds_a_complete_run(lesson):
         errors = [o for o in cell.outputs if o.output_type == "error"]
         if errors and "raises-exception" not in cell.metadata.get("tags", []):
             pytest.fail(f"{lesson}: cell {cell.execution_count} failed: {errors[0].ename}: {errors[0].evalue}")
+
+
+# --------------------------------------------------------------------------- bank texts (issue 10)
+
+
+def _single_choice(bank):
+    return [q for q in bank.questions.values() if q.type == "single_choice"]
+
+
+def _options(question) -> dict[str, str]:
+    return {o.id: o.text for o in question.options}
+
+
+@pytest.mark.parametrize("lesson", LESSON_IDS)
+def test_option_length_gives_the_key_away_in_no_bank(lesson, banks):
+    """The key is the longest option (ties count) in at most half of a bank's single-choice
+    questions, and the shortest in at most half too: neither rule of thumb beats reading."""
+    questions = _single_choice(banks[lesson])
+    longest = [q.id for q in questions if len(_options(q)[q.correct]) >= max(map(len, _options(q).values()))]
+    shortest = [q.id for q in questions if len(_options(q)[q.correct]) <= min(map(len, _options(q).values()))]
+    assert len(longest) <= len(questions) / 2, f"{lesson}: the key is the longest option in {longest} of {len(questions)}"
+    assert len(shortest) <= len(questions) / 2, f"{lesson}: the key is the shortest option in {shortest} of {len(questions)}"
+
+
+def test_no_numeric_tolerance_accepts_every_plausible_answer(banks):
+    """A tolerance as wide as the answer itself (0.5 ± 0.5) makes every answer right."""
+    for lesson, bank in banks.items():
+        for q in bank.questions.values():
+            if q.type != "numeric":
+                continue
+            allowed = q.tolerance * (abs(q.answer) if q.tolerance_mode == "relative" else 1.0)
+            assert allowed < 0.1 * max(1.0, abs(q.answer)), f"{lesson}/{q.id}: tolerance {q.tolerance} accepts almost anything"
+
+
+def _score_table(prompt: str) -> tuple[list[float], list[int]]:
+    rows = [line for line in prompt.splitlines() if line.startswith("| score") or line.startswith("| spam?")]
+    scores, labels = ([cell.strip() for cell in row.strip("|").split("|")[1:]] for row in rows)
+    return [float(s) for s in scores], [int(y) for y in labels]
+
+
+def test_chosen_threshold_key_is_the_lowest_threshold_without_false_positives(banks):
+    q = banks["03-precision-recall-threshold"].questions["chosen-threshold"]
+    scores, labels = _score_table(q.prompt)
+    highest_ham = max(s for s, y in zip(scores, labels) if y == 0)
+    expected = min(s for s in scores if s > highest_ham)
+    assert q.answer == expected
+    assert q.score(expected).correct
+    assert not q.score(highest_ham).correct, "a threshold that flags good mail must be wrong"
+    assert not q.score(min(s for s in scores if s > expected)).correct, "a higher threshold loses spam for nothing"
+    assert "validation" in q.prompt.lower() and "validation-vs-test" in q.concepts
+
+
+def test_raise_threshold_key_matches_the_eight_email_example(banks):
+    """Raising the threshold never raises recall; precision can fall (0.5 -> 0.65 below)."""
+    from sklearn.metrics import precision_score, recall_score
+
+    bank = banks["03-precision-recall-threshold"]
+    scores, labels = _score_table(bank.questions["recall-at-threshold"].prompt)
+    at = {t: [int(s >= t) for s in scores] for t in (0.5, 0.65)}
+    assert recall_score(labels, at[0.65]) < recall_score(labels, at[0.5])
+    assert precision_score(labels, at[0.65]) < precision_score(labels, at[0.5])
+    assert bank.questions["precision-at-threshold"].answer == precision_score(labels, at[0.5])
+    explanations = {o.id: o.explanation for o in bank.questions["raise-threshold"].options}
+    assert "cannot rise" in explanations["C"] and "improves" not in explanations["C"]
+
+
+def test_interval_question_quotes_wilson_intervals(banks):
+    from scipy.stats import binomtest
+
+    q = banks["04-accuracy-paradox"].questions["within-noise"]
+    quoted = re.findall(r"recall ([\d.]+) \[([\d.]+), ([\d.]+)\] \(n=(\d+)\)", q.prompt)
+    assert len(quoted) == 2
+    for recall, low, high, n in quoted:
+        k = round(float(recall) * int(n))
+        ci = binomtest(k, int(n)).proportion_ci(confidence_level=0.95, method="wilson")
+        assert (float(low), float(high)) == (round(ci.low, 2), round(ci.high, 2)), f"recall {k}/{n}: {ci}"
+    needed = banks["04-accuracy-paradox"].questions["positives-needed"]
+    assert needed.score(0.5 * 0.5 / 0.05**2).correct and not needed.score(9).correct
+
+
+def test_early_stopping_key_quotes_the_first_error_the_learner_meets(banks):
+    """With default TrainingArguments the callback's metric_for_best_model check fails first."""
+    from transformers import EarlyStoppingCallback, TrainingArguments
+
+    with pytest.raises(AssertionError) as raised:
+        EarlyStoppingCallback(early_stopping_patience=2).on_train_begin(TrainingArguments("qk_out"), None, None)
+    q = banks["05-overfitting-early-stopping"].questions["no-eval-strategy"]
+    assert str(raised.value) in _options_explanations(q)[q.correct]
+
+
+def _options_explanations(question) -> dict[str, str]:
+    return {o.id: o.explanation for o in question.options}
+
+
+def test_near_duplicate_explanation_matches_the_course_tokenizer(banks):
+    from transformers import AutoTokenizer
+
+    from quizkit.models import minilm_path
+
+    tokenizer = AutoTokenizer.from_pretrained(minilm_path())
+    ids = [tokenizer(t)["input_ids"] for t in ("Win a PRIZE", "  win a prize ", "Win a prize!")]
+    assert ids[0] == ids[1] and ids[0] != ids[2]
+    explanation = _options_explanations(banks["06-data-leakage"].questions["near-duplicates"])["B"]
+    assert '"Win a PRIZE" and "  win a prize " do give the same ids' in explanation
+
+
+def test_version_statements_in_banks_match_the_installed_transformers(banks):
+    """evaluation_strategy went in 4.51 and Trainer(tokenizer=) in 5: both fail on what is installed."""
+    from transformers import Trainer, TrainingArguments
+
+    with pytest.raises(TypeError, match="evaluation_strategy"):
+        TrainingArguments("qk_out", evaluation_strategy="epoch")
+    with pytest.raises(TypeError, match="tokenizer"):
+        Trainer(model=None, tokenizer=object())
+    text = "\n".join(yaml.safe_dump(yaml.safe_load((LESSONS / f"{lesson}.yaml").read_text())) for lesson in LESSON_IDS)
+    flat = re.sub(r"\s+", " ", text)
+    assert not re.search(r"evaluation_strategy[^.]*removed in transformers 5", flat)
+    assert "removed in transformers 4.51" in flat
+
+
+def test_quiz_mechanics_questions_are_tagged_as_such(banks):
+    bank = banks["00-start-here"]
+    for qid in ("where-answers-go", "restart-before-saving"):
+        assert bank.questions[qid].concepts == ["quiz-cells"], f"00-start-here/{qid}: {bank.questions[qid].concepts}"
+
+
+def test_uncertainty_is_asked_with_a_numeric_question(banks):
+    asked = [(lesson, q) for lesson, bank in banks.items() for q in bank.questions.values() if "metric-uncertainty" in q.concepts]
+    assert len(asked) >= 2 and any(q.type == "numeric" for _, q in asked)
+    assert "metric-uncertainty" in _declared_concepts(_notebook("04-accuracy-paradox"))
+
+
+def test_readme_course_table_lists_each_notebooks_concepts():
+    readme = (ROOT / "README.md").read_text()
+    rows = re.findall(r"^\| (\d\d) \| \[[^]]+\]\(notebooks/([\w-]+)\.ipynb\)[^|]*\| ([^|]+) \|", readme, re.M)
+    assert [lesson for _, lesson, _ in rows] == LESSON_IDS
+    for _, lesson, listed in rows:
+        concepts = {c.strip() for c in listed.split(",")}
+        declared = set(_declared_concepts(_notebook(lesson)))
+        if concepts == {"all"}:
+            continue
+        assert concepts == declared, f"README row for {lesson} lists {sorted(concepts)}, the notebook teaches {sorted(declared)}"
+
+
+# Lesson 08 defines broken compute_metrics functions on purpose: they are the errors it teaches.
+SHOWS_BROKEN_VERSIONS = {"08-trainer-errors"}
+
+
+@pytest.mark.parametrize("lesson", [lesson for lesson in LESSON_IDS if lesson not in SHOWS_BROKEN_VERSIONS])
+def test_no_notebook_prints_the_solution_of_its_code_questions(lesson, banks):
+    entries = [q.entry for q in banks[lesson].questions.values() if q.type == "code"]
+    for cell in _code(_notebook(lesson)):
+        for entry in entries:
+            assert not re.search(rf"^\s*def {entry}\(", cell.source, re.M), f"{lesson}: a code cell defines {entry}(), the answer to a question"
+
+
+@pytest.mark.parametrize("lesson", ["03-precision-recall-threshold", "04-accuracy-paradox"])
+def test_thresholds_are_chosen_on_validation(lesson):
+    """Every explorer that picks a threshold has validation scores to pick on (from_run gives a
+    run's; a hand-built explorer must pass validation_scores=), and the prose says why."""
+    source = "\n".join(cell.source for cell in _code(_notebook(lesson)))
+    assert "best_threshold(" in source, f"{lesson}: no threshold is chosen"
+    for call in re.findall(r"ThresholdExplorer(\.from_run)?\(([^)]*)\)", source):
+        assert call[0] or "validation_scores" in call[1], f"{lesson}: an explorer without validation scores: {call}"
+    prose = "\n".join(_markdown(_notebook(lesson))).lower()
+    assert "validation" in prose and "report" in prose
