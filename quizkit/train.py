@@ -613,24 +613,20 @@ def training_arguments(config: RunConfig, output_dir: str, n_train: int) -> Any:
 
 @contextlib.contextmanager
 def _quiet_library_bars() -> Iterator[None]:
-    """Hide the libraries' bookkeeping progress bars for a block, then restore them.
+    """Hide transformers' bookkeeping progress bars for a block, then restore them.
 
-    ``datasets`` draws one "Tokenizing" bar per split and transformers one "Writing model
-    shards" bar per checkpoint; in a saved notebook they pile up into a stack of bars that say
-    nothing about training. The Trainer's own progress bar (``disable_tqdm``) is not affected.
+    transformers draws one "Writing model shards" bar per checkpoint; in a saved notebook they
+    pile up into a stack of bars that say nothing about training (``tokenize`` hides the
+    "Tokenizing" ones itself). The Trainer's own progress bar (``disable_tqdm``) is not affected.
     """
-    import datasets
     from transformers.utils import logging as hf_logging
 
-    datasets_bars, hf_bars = datasets.is_progress_bar_enabled(), hf_logging.is_progress_bar_enabled()
-    datasets.disable_progress_bars()
+    shown = hf_logging.is_progress_bar_enabled()
     hf_logging.disable_progress_bar()
     try:
         yield
     finally:
-        if datasets_bars:
-            datasets.enable_progress_bars()
-        if hf_bars:
+        if shown:
             hf_logging.enable_progress_bar()
 
 
@@ -700,11 +696,10 @@ def run(config: RunConfig | None = None, /, *, extra_callbacks: Sequence[Any] = 
     # Seed before building the model: the classification head (and all of "tiny") is random.
     set_seed(config.seed)
     model, tokenizer = _load_model(config.model, label_names)
-    with _quiet_library_bars():
-        encoded = tokenize(
-            dataset, tokenizer, max_length=config.max_length,
-            padding="max_length" if config.padding == "max_length" else False,
-        )
+    encoded = tokenize(
+        dataset, tokenizer, max_length=config.max_length,
+        padding="max_length" if config.padding == "max_length" else False,
+    )
     scratch = None
     output_dir = config.output_dir
     if output_dir is None:

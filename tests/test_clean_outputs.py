@@ -100,14 +100,16 @@ def test_the_scan_passes_clean_text_and_flags_a_stack_of_bars():
 
 
 def test_a_tiny_run_in_a_kernel_leaves_only_clean_outputs():
-    """run() in a real kernel: no warning box, no stack of bars, the tiny model's info line."""
+    """run() and tokenize() in a real kernel: no warning box, no stack of bars, the tiny model's info line."""
     from nbclient import NotebookClient
 
     source = (
         "from quizkit.train import run\n"
         "result = run(model='tiny', data={'task': 'spam', 'n': 120}, epochs=2, max_length=32, learning_rate=1e-3,\n"
         "             eval_strategy='steps', eval_steps=3, early_stopping_patience=1, metric_for_best_model='loss')\n"
-        "print('steps', result.steps)"
+        "print('steps', result.steps)\n"
+        "from quizkit.data import make_dataset, tokenize\n"
+        "tokenize(make_dataset('spam', n=60), result.trainer.processing_class, max_length=16)"
     )
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
     NotebookClient(notebook, timeout=300, kernel_name="python3").execute()
