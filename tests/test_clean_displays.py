@@ -1,15 +1,11 @@
 """Displays a learner reads at a glance: a single evaluation in the learning curve, the
 training panel's class-weights dropdown and run table."""
 
-import matplotlib
+import matplotlib.pyplot as plt  # Agg: tests/conftest.py sets MPLBACKEND
+import pytest
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import pytest  # noqa: E402
-
-from quizkit.panel import TrainingPanel  # noqa: E402
-from quizkit.viz import LearningCurvePlot  # noqa: E402
+from quizkit.panel import TrainingPanel
+from quizkit.viz import LearningCurvePlot
 
 ONE_EVAL = [{"loss": 0.69, "step": 5}, {"loss": 0.61, "step": 10}, {"loss": 0.55, "step": 15},
             {"eval_loss": 0.52, "eval_f1": 0.71, "step": 27}]
@@ -22,7 +18,7 @@ def _visible_ticks(ax):
 
 def test_a_single_evaluation_is_a_marker_on_whole_number_step_ticks():
     curve = LearningCurvePlot(ONE_EVAL)
-    fig, axes = plt.subplots(1, 2)
+    figure, axes = plt.subplots(1, 2)
     curve.plot(ax=list(axes))
     metric_line = axes[1].lines[0]
     assert list(metric_line.get_xdata()) == [27] and metric_line.get_marker() == "o"
@@ -30,7 +26,7 @@ def test_a_single_evaluation_is_a_marker_on_whole_number_step_ticks():
         ticks = _visible_ticks(ax)
         assert len(ticks) >= 2 and all(float(t).is_integer() for t in ticks), ticks
         assert ax.get_xlim()[0] == 0 and ax.get_xlim()[1] > 27  # the point is inside, with room
-    plt.close(fig)
+    plt.close(figure)
 
 
 def test_a_single_train_loss_log_is_drawn_as_a_marker():
