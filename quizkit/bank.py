@@ -35,6 +35,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, TypeAdapter, ValidationError
 
 COURSE_FILE = "course.yaml"
+# lessons/claims.yaml lists the claims the lessons draw from demos (tests/test_claims.py): not a bank.
+NOT_BANKS = (COURSE_FILE, "claims.yaml")
 LESSONS_DIR = "lessons"
 FEEDBACK_MODES = ("instant", "none")
 # Finer than the tolerance so that hashed numeric answers are accepted within
@@ -699,7 +701,7 @@ def check_lessons(paths: Sequence[str | Path]) -> tuple[list[Bank], list[Problem
                 problems += found
             else:
                 problems.append(Problem(str(course_path), "missing: list the lessons and concepts here"))
-            files = sorted(p for p in target.glob("*.yaml") if p.name != COURSE_FILE)
+            files = sorted(p for p in target.glob("*.yaml") if p.name not in NOT_BANKS)
             for file in files:
                 bank, found = validate_bank(file, course)
                 problems += found

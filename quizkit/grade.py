@@ -184,13 +184,13 @@ def write_atomic(path: Path, text: str) -> Path:
 def key_files(keys: Iterable[str | Path]) -> tuple[dict[str, Path], list[str]]:
     """Map lesson id -> bank file for ``--key`` folders and files: (index, explicitly named ids).
 
-    Folders contribute each ``*.yaml`` but course.yaml; a bank named twice is an error.
+    Folders contribute each ``*.yaml`` but course.yaml and claims.yaml; a bank named twice is an error.
     """
     index: dict[str, Path] = {}
     explicit: list[str] = []
     for key in map(Path, keys):
         if key.is_dir():
-            files = sorted(p for p in key.glob("*.y*ml") if p.stem != "course")
+            files = sorted(p for p in key.glob("*.y*ml") if p.stem not in ("course", "claims"))
             if not files:
                 raise ValueError(f"--key {key}: the folder holds no question banks (*.yaml)")
         elif key.is_file():

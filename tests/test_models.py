@@ -42,6 +42,34 @@ def test_tiny_is_random_and_says_so():
     assert model.config.vocab_size == tokenizer.vocab_size
 
 
+def test_minilm_without_pretrained_weights_is_the_same_architecture_at_random():
+    pretrained, _ = load_classifier("minilm", num_labels=2)
+    torch.manual_seed(0)
+    scratch, tokenizer = load_classifier("minilm", num_labels=2, pretrained=False)
+    assert scratch.config.quizkit_pretrained is False
+    assert scratch.config.num_hidden_layers == pretrained.config.num_hidden_layers == 6
+    shapes = {k: v.shape for k, v in scratch.state_dict().items()}
+    assert shapes == {k: v.shape for k, v in pretrained.state_dict().items()}
+    enc = "bert.encoder.layer.0.attention.self.query.weight"
+    assert not torch.equal(scratch.state_dict()[enc], pretrained.state_dict()[enc])
+    torch.manual_seed(0)
+    again, _ = load_classifier("minilm", num_labels=2, pretrained=False)
+    assert torch.equal(again.state_dict()[enc], scratch.state_dict()[enc])  # seeded, so reproducible
+    assert tokenizer.name_or_path == minilm_path()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"name": "tiny", "pretrained": True}, ValueError, r"'tiny'\) has no pretrained weights"),
+        ({"name": "minilm", "pretrained": "no"}, TypeError, r"pretrained must be True, False or None, got 'no'"),
+    ],
+)
+def test_pretrained_option_is_checked(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        load_classifier(**kwargs)
+
+
 def test_hub_name_fails_fast_offline(monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     start = time.monotonic()

@@ -25,6 +25,10 @@ SPECS: dict[str, TaskSpec] = {spec.name: spec for spec in (spam.SPEC, fraud.SPEC
 TASKS: dict[str, tuple[str, ...]] = {name: spec.labels for name, spec in SPECS.items()}
 SPLITS = ("train", "validation", "test")
 SPLIT_FRACTIONS = (0.70, 0.15, 0.15)
+# Label noise models annotators' mistakes in the data you collect and tune on; the test
+# split stands for a carefully checked gold set, so its labels stay true and a test score
+# measures the model, not the noise.
+NOISY_SPLITS = ("train", "validation")
 # Held-out texts must be less similar than this to every training text, so that a data set
 # made with leak_rate=0 shows no leak under find_overlap's default threshold (0.8).
 HELD_OUT_MAX_SIMILARITY = 0.74
@@ -206,7 +210,8 @@ def make_dataset(
     ``validation`` and ``test`` (70/15/15) holding ``text`` and a ``ClassLabel`` ``label``.
 
     - ``positive_rate``: share of label 1 in every split (binary tasks only).
-    - ``label_noise``: share of labels flipped to another class, in every split.
+    - ``label_noise``: share of labels flipped to another class in ``train`` and
+      ``validation``; ``test`` labels stay true (a checked gold set).
     - ``leak_rate``: share of test texts replaced by exact or lightly edited copies of
       training texts of the same label. With 0, no test text is a near duplicate of a
       training text (see :func:`quizkit.data.find_overlap`).
@@ -238,8 +243,8 @@ def make_dataset(
         leaked = _leak(splits, leak_rate, random.Random(f"quizkit:{task}:{seed}:leak:{leak_rate}"))
         _confirm_leaks(splits, leaked)
     noise_rng = random.Random(f"quizkit:{task}:{seed}:noise:{label_noise}")
-    for rows in splits:
-        _add_label_noise(rows, label_noise, num_labels, noise_rng)
+    for name in NOISY_SPLITS:
+        _add_label_noise(splits[SPLITS.index(name)], label_noise, num_labels, noise_rng)
 
     features = Features({"text": Value("string"), "label": ClassLabel(names=list(spec.labels))})
     description = (

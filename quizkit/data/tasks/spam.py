@@ -149,9 +149,11 @@ SPEC = TaskSpec(
     labels=("ham", "spam"),
     templates=(HAM, SPAM),
     hard=(HAM_HARD, SPAM_HARD),
-    hard_rate=0.08,
+    # Enough look-alikes and shop promotions (filed either way) that a model cannot rank
+    # every message right: raising the threshold then really trades recall for precision.
+    hard_rate=0.15,
     shared=SHARED,
-    shared_rate=0.03,
+    shared_rate=0.10,
     slots=SLOTS,
     styles=(
         dict(lower=0.3, upper=0.02, typos=0.08, shorthand=0.2, drop_final_punct=0.3),

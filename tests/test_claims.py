@@ -1,0 +1,241 @@
+"""Claims are tests: every conclusion a lesson draws from a demo holds over several seeds.
+
+``lessons/claims.yaml`` lists each claim with its lesson, its statement, the check (a function
+below that re-runs the lesson's demo for one seed and returns one number) and the expected
+direction. A claim holds when the number lies on the stated side in every seed, or when the
+95% t-interval of its mean across seeds does. The direction comes from the claims file, never
+from the code under test.
+
+Tiny random models stand in where a claim does not depend on pretraining; MiniLM runs only
+for the claims about pretrained models (marked ``slow``; CI runs every marker).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+from scipy import stats
+
+from quizkit.data import find_overlap, make_dataset, tokenize
+from quizkit.metrics import from_predictions
+from quizkit.train import run
+
+ROOT = Path(__file__).resolve().parent.parent
+CLAIMS_FILE = ROOT / "lessons" / "claims.yaml"
+CLAIMS = yaml.safe_load(CLAIMS_FILE.read_text())["claims"]
+MIN_SEEDS = 5
+LEVEL = 0.95
+
+
+def holds(values: list[float], direction: str, than: float) -> tuple[bool, tuple[float, float]]:
+    """Whether ``values`` are ``direction`` than ``than`` in every seed or by a 95% t-interval.
+
+    Returns the verdict and the interval of the mean (equal ends when all values are equal).
+    """
+    x = np.asarray(values, dtype=float)
+    sign = {"greater": 1.0, "less": -1.0}[direction]
+    mean, sem = float(x.mean()), float(x.std(ddof=1) / math.sqrt(len(x)))
+    half = float(stats.t.ppf(0.5 + LEVEL / 2, len(x) - 1)) * sem
+    low, high = mean - half, mean + half
+    every_seed = bool(np.all(sign * (x - than) > 0))
+    interval_side = (low > than) if sign > 0 else (high < than)
+    return every_seed or interval_side, (low, high)
+
+
+# --- the demos, one seed at a time (cached: several claims read the same run) --------------
+
+QUIET = {"disable_tqdm": True}
+LESSON03 = dict(epochs=1, learning_rate=1e-4, max_length=64, **QUIET)
+FRAUD = {"task": "fraud", "n": 3000, "positive_rate": 0.02}
+NOISY_SPAM = {"task": "spam", "n": 400, "label_noise": 0.2}
+LESSON05 = dict(model="tiny", epochs=10, learning_rate=1e-3, max_length=64, eval_strategy="steps",
+                eval_steps=9, logging_steps=9, **QUIET)
+LESSON06 = dict(model="tiny", epochs=5, learning_rate=1e-3, max_length=64, **QUIET)
+
+
+def _run(**kwargs):
+    with warnings.catch_warnings():
+        # The tiny model warns that it is not pretrained: known here.
+        warnings.simplefilter("ignore", UserWarning)
+        return run(**kwargs)
+
+
+@functools.cache
+def lesson03(task: str, seed: int, pretrained: bool | None = None):
+    return _run(model="minilm", pretrained=pretrained, data={"task": task, "n": 600}, seed=seed, **LESSON03)
+
+
+@functools.cache
+def lesson05(seed: int, noise: float = 0.2, patience: int | None = None):
+    extra = {"early_stopping_patience": patience, "metric_for_best_model": "loss"} if patience else {}
+    return _run(data={**NOISY_SPAM, "label_noise": noise}, seed=seed, **LESSON05, **extra)
+
+
+@functools.cache
+def lesson06(seed: int):
+    """The leaky run, its accuracy on the leaky and the clean test split, and the leaked rows.
+
+    Leaking rewrites test rows only (the train split is byte-identical), so the lesson's two
+    runs train the same model with the same seed: one run scored on both test splits is that
+    comparison at half the cost.
+    """
+    leaky = make_dataset("spam", n=600, leak_rate=0.3, seed=seed)
+    clean = make_dataset("spam", n=600, leak_rate=0.0, seed=seed)
+    assert leaky["train"]["text"] == clean["train"]["text"]
+    result = _run(data=leaky, seed=seed, **LESSON06)
+    encoded = tokenize(clean, result.trainer.processing_class, max_length=LESSON06["max_length"])
+    clean_pred = result.trainer.predict(encoded["test"]).predictions.argmax(-1)
+    clean_accuracy = float((clean_pred == np.asarray(clean["test"]["label"])).mean())
+    leaked = np.zeros(len(result.test_labels), dtype=bool)
+    leaked[find_overlap(leaky["train"]["text"], leaky["test"]["text"]).test_indices] = True
+    return result, clean_accuracy, leaked
+
+
+def _at(result, threshold: float):
+    predictions = (np.asarray(result.test_scores) >= threshold).astype(int)
+    return from_predictions(result.test_labels, predictions, labels=[0, 1])
+
+
+# --- checks named in claims.yaml -----------------------------------------------------------
+
+
+def pretrained_minus_scratch_accuracy(seed: int) -> float:
+    scratch = lesson03("spam", seed, pretrained=False)
+    assert scratch.trainer.model.config.num_hidden_layers == 6  # the same architecture
+    return lesson03("spam", seed).test_metrics.accuracy - scratch.test_metrics.accuracy
+
+
+def spam_threshold_recall_drop(seed: int) -> float:
+    spam = lesson03("spam", seed)
+    return _at(spam, 0.5).recall - _at(spam, 0.9).recall
+
+
+def spam_threshold_precision_gain(seed: int) -> float:
+    spam = lesson03("spam", seed)
+    return _at(spam, 0.9).precision - _at(spam, 0.5).precision
+
+
+def medical_accuracy(seed: int) -> float:
+    return lesson03("medical", seed).test_metrics.accuracy
+
+
+def medical_threshold_trade_off(seed: int) -> float:
+    medical = lesson03("medical", seed)
+    low, default = _at(medical, 0.2), _at(medical, 0.5)
+    return min(low.recall - default.recall, default.precision - low.precision)
+
+
+def majority_baseline_accuracy(seed: int) -> float:
+    y = np.asarray(make_dataset(**FRAUD, seed=seed)["test"]["label"])
+    lazy = from_predictions(y, np.zeros_like(y), labels=[0, 1])
+    assert lazy.recall == 0.0
+    return lazy.accuracy
+
+
+@functools.cache
+def _fraud(seed: int, class_weights: str | None):
+    return _run(model="tiny", data=FRAUD, seed=seed, epochs=1, learning_rate=1e-3, max_length=64,
+                class_weights=class_weights, **QUIET)
+
+
+def weighted_minus_plain_fraud_recall(seed: int) -> float:
+    return _fraud(seed, "balanced").test_metrics.recall - _fraud(seed, None).test_metrics.recall
+
+
+def _eval_losses(result) -> list[float]:
+    return [e["eval_loss"] for e in result.eval_history]
+
+
+def _loss_gap(result) -> float:
+    train = [e["loss"] for e in result.log_history if "loss" in e]
+    return _eval_losses(result)[-1] - train[-1]
+
+
+def eval_loss_rise_after_minimum(seed: int) -> float:
+    losses = _eval_losses(lesson05(seed))
+    return losses[-1] - min(losses)
+
+
+def full_minus_early_stopped_eval_loss(seed: int) -> float:
+    stopped = lesson05(seed, patience=3)
+    assert stopped.steps < stopped.planned_steps, f"seed {seed}: early stopping did not stop"
+    return _eval_losses(lesson05(seed))[-1] - stopped.validation_metrics["loss"]
+
+
+def noisy_minus_clean_loss_gap(seed: int) -> float:
+    return _loss_gap(lesson05(seed)) - _loss_gap(lesson05(seed, noise=0.0))
+
+
+def leaky_minus_clean_accuracy(seed: int) -> float:
+    result, clean_accuracy, _ = lesson06(seed)
+    return result.test_metrics.accuracy - clean_accuracy
+
+
+def leaked_minus_unseen_accuracy(seed: int) -> float:
+    result, _, leaked = lesson06(seed)
+    right = np.asarray(result.test_predictions) == np.asarray(result.test_labels)
+    return float(right[leaked].mean() - right[~leaked].mean())
+
+
+CHECKS = {f.__name__: f for f in (
+    pretrained_minus_scratch_accuracy, spam_threshold_recall_drop, spam_threshold_precision_gain,
+    medical_accuracy, medical_threshold_trade_off, majority_baseline_accuracy,
+    weighted_minus_plain_fraud_recall, eval_loss_rise_after_minimum, full_minus_early_stopped_eval_loss,
+    noisy_minus_clean_loss_gap, leaky_minus_clean_accuracy, leaked_minus_unseen_accuracy,
+)}
+# Checks that fine-tune MiniLM (tens of seconds per seed on two cores).
+MINILM_CHECKS = {"pretrained_minus_scratch_accuracy", "spam_threshold_recall_drop", "spam_threshold_precision_gain",
+                 "medical_accuracy", "medical_threshold_trade_off"}
+
+
+def test_claims_file_lists_enough_well_formed_claims():
+    lessons = {p.stem for p in (ROOT / "lessons").glob("*.yaml")} - {"course", "claims"}
+    assert len(CLAIMS) >= 8
+    assert len({c["id"] for c in CLAIMS}) == len(CLAIMS)
+    for claim in CLAIMS:
+        assert claim["lesson"] in lessons, claim["id"]
+        assert claim["check"] in CHECKS, claim["id"]
+        assert claim["direction"] in ("greater", "less"), claim["id"]
+        assert len(set(claim["seeds"])) >= MIN_SEEDS, claim["id"]
+        assert claim["statement"].strip() and claim["measure"].strip(), claim["id"]
+    assert set(CHECKS) == {c["check"] for c in CLAIMS}, "a check no claim uses is dead code"
+
+
+def test_holds_needs_every_seed_or_an_interval_clear_of_the_reference():
+    assert holds([0.1, 0.2, 0.05, 0.3, 0.01], "greater", 0.0)[0]
+    # One seed the other way, but the mean is clearly positive: the interval decides.
+    verdict, (low, high) = holds([0.3, 0.32, 0.28, 0.31, -0.01], "greater", 0.0)
+    assert verdict and low > 0
+    # Scattered around zero: neither rule holds.
+    assert not holds([0.2, -0.1, 0.15, -0.2, 0.0], "greater", 0.0)[0]
+    assert not holds([0.0, 0.0, 0.0, 0.0, 0.0], "greater", 0.0)[0]
+    assert holds([0.5, 0.6, 0.55, 0.58, 0.52], "less", 0.7)[0]
+    # The interval is Student's t around the mean (checked against a hand computation).
+    _, (low, high) = holds([1.0, 2.0, 3.0, 4.0, 5.0], "greater", 0.0)
+    assert (low, high) == pytest.approx((3 - 2.776445 * math.sqrt(2.5 / 5), 3 + 2.776445 * math.sqrt(2.5 / 5)), abs=1e-5)
+
+
+def _claim_params():
+    for claim in CLAIMS:
+        marks = [pytest.mark.slow] if claim["check"] in MINILM_CHECKS else []
+        yield pytest.param(claim, id=claim["id"], marks=marks)
+
+
+@pytest.mark.parametrize("claim", list(_claim_params()))
+def test_claim_holds_over_seeds(claim):
+    check = CHECKS[claim["check"]]
+    values = [float(check(seed)) for seed in claim["seeds"]]
+    verdict, (low, high) = holds(values, claim["direction"], float(claim["than"]))
+    shown = ", ".join(f"{v:+.3f}" for v in values)
+    print(f"{claim['id']}: {claim['measure']}: [{shown}], mean {np.mean(values):+.3f}, 95% CI [{low:+.3f}, {high:+.3f}]")
+    assert verdict, (
+        f"claim {claim['id']!r} ({claim['lesson']}) does not hold: {claim['measure']} should be "
+        f"{claim['direction']} than {claim['than']} in every seed or by a 95% interval; per seed [{shown}], "
+        f"interval [{low:.3f}, {high:.3f}]"
+    )
