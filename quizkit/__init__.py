@@ -3,17 +3,24 @@
 Heavy modules (torch, transformers) load only when first used, so ``import quizkit`` and
 the ``quizkit`` command stay fast.
 
+The version is written once, in ``pyproject.toml``, and read from the installed metadata:
+
 >>> import quizkit
->>> quizkit.__version__
-'0.1.0'
+>>> from importlib.metadata import version
+>>> quizkit.__version__ == version("quizkit")
+True
 """
 
 from __future__ import annotations
 
 import importlib
+from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-__version__ = "0.1.0"
+try:
+    __version__ = version("quizkit")
+except PackageNotFoundError:  # a source tree on sys.path that was never installed
+    __version__ = "0+unknown"
 
 # public name -> module that defines it
 _LAZY = {
@@ -34,6 +41,7 @@ _LAZY = {
     "grade_submissions": "quizkit.grade",
     "diagnose": "quizkit.diagnose",
     "diagnose_predictions": "quizkit.diagnose",
+    "expect_error": "quizkit.explain",
 }
 
 __all__ = ["__version__", *_LAZY]

@@ -4,8 +4,11 @@ Each subcommand lives in the module that owns its concept; that module provides
 ``add_arguments(parser)`` and ``run_cli(args) -> int``. Modules are imported only for the
 subcommand being run, so ``quizkit --help`` answers instantly.
 
->>> main(["--version"])  # doctest: +SKIP
-quizkit 0.1.0
+>>> sorted(COMMANDS)
+['check-lessons', 'grade', 'release']
+>>> main(["check-lessons", "lessons/00-start-here.yaml"])
+OK: 1 bank(s), 5 question(s) in lessons/00-start-here.yaml.
+0
 """
 
 from __future__ import annotations

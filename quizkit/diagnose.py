@@ -400,8 +400,9 @@ def diagnose_predictions(
 def diagnose(run: Any, **overrides: Any) -> Diagnosis:
     """Diagnose a :class:`quizkit.train.RunResult`; keyword arguments override what is read from it.
 
-    >>> from quizkit.train import run  # doctest: +SKIP
-    >>> print(diagnose(run(model="tiny", data={"task": "fraud", "positive_rate": 0.05})))  # doctest: +SKIP
+    >>> from quizkit.train import load_run
+    >>> diagnose(load_run("fraud-minilm")).codes
+    ['accuracy-paradox', 'imbalance']
     """
     inputs: dict[str, Any] = {
         "y_true": run.test_labels,

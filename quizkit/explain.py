@@ -4,6 +4,8 @@ The catalogue (``quizkit/trainer_errors.yaml``, exposed as :data:`CATALOGUE`) pa
 learners commonly hit with a plain explanation and a corrected line of code.
 :func:`explain` finds the entry for an exception; ``%load_ext quizkit`` (:func:`register`)
 shows the normal traceback and then a short "what happened / how to fix" box under it.
+:func:`expect_error` shows the same for an error a lesson triggers on purpose, without
+stopping "Run all" on any front end.
 
 >>> try:
 ...     raise TypeError("TrainingArguments.__init__() got an unexpected keyword argument 'evaluation_strategy'")
@@ -14,10 +16,16 @@ shows the normal traceback and then a short "what happened / how to fix" box und
 
 from __future__ import annotations
 
+import contextlib
 import html
+import os
 import re
+import sys
+import traceback
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 _CATALOGUE_FILE = "trainer_errors.yaml"
@@ -155,3 +163,127 @@ def unregister(ipython: Any) -> None:
         return
     ipython.custom_exceptions, ipython.CustomTB = previous
     ipython._quizkit_previous_custom_exc = None
+
+
+# --------------------------------------------------------------------------- errors shown on purpose
+
+
+class ErrorNotRaised(AssertionError):
+    """The block under :func:`expect_error` finished without the error the lesson shows."""
+
+
+class UnexpectedError(AssertionError):
+    """The block under :func:`expect_error` failed, but not with the error the lesson shows."""
+
+
+@dataclass
+class CaughtError:
+    """What :func:`expect_error` caught: the exception and its catalogue explanation (or None)."""
+
+    exception: BaseException | None = None
+    explanation: Explanation | None = None
+
+
+_PACKAGE_DIR = str(Path(__file__).resolve().parent) + os.sep
+_HIDDEN_FILES = (contextlib.__file__,)
+
+
+def _frame_label(filename: str) -> str:
+    """A frame's file as a learner should read it: ``Cell In[3]``, ``transformers/trainer.py``."""
+    shell = _ipython()
+    if shell is not None and hasattr(shell.compile, "format_code_name"):
+        label = shell.compile.format_code_name(filename)
+        if label is not None:
+            return " ".join(label)
+    # Installed libraries by their import path, not the machine's site-packages folder.
+    roots = sorted((p for p in sys.path if p and filename.startswith(os.path.join(p, ""))), key=len, reverse=True)
+    if roots:
+        return os.path.relpath(filename, roots[0])
+    return os.path.basename(filename) if os.path.isabs(filename) else filename
+
+
+def short_traceback(exc: BaseException) -> str:
+    """The traceback of ``exc`` without quizkit's own frames and without machine paths.
+
+    >>> try:
+    ...     int("seven")
+    ... except ValueError as exc:
+    ...     print(short_traceback(exc), end="")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+      File "<doctest ...>", line 2, in <module>
+        int("seven")
+    ValueError: invalid literal for int() with base 10: 'seven'
+    """
+    lines = ["Traceback (most recent call last):\n"]
+    for frame in traceback.extract_tb(exc.__traceback__):
+        path = str(Path(frame.filename).resolve()) if os.path.isabs(frame.filename) else frame.filename
+        if path.startswith(_PACKAGE_DIR) or frame.filename in _HIDDEN_FILES:
+            continue
+        lines.append(f'  File "{_frame_label(frame.filename)}", line {frame.lineno}, in {frame.name}\n')
+        if frame.line:
+            lines.append(f"    {frame.line.strip()}\n")
+    lines += traceback.format_exception_only(type(exc), exc)
+    return "".join(lines)
+
+
+def _ipython() -> Any:
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return None
+    return get_ipython()
+
+
+def _show(explanation: Explanation) -> None:
+    shell = _ipython()
+    if shell is None:
+        print(explanation)
+    else:
+        shell.display_pub.publish(data=explanation._repr_mimebundle_(), metadata={})
+
+
+def _names(expected: tuple[type[BaseException], ...]) -> str:
+    return " or ".join(cls.__name__ for cls in expected)
+
+
+@contextlib.contextmanager
+def expect_error(*expected: type[BaseException], match: str | None = None) -> Iterator[CaughtError]:
+    """Run a block that is meant to fail: show its traceback and the explainer box, then go on.
+
+    When the block raises one of ``expected`` (and its message contains the regular expression
+    ``match``, if given), the traceback is printed to stderr (without quizkit's frames) and the
+    "what happened / how to fix" box that ``%load_ext quizkit`` shows follows it; the error does
+    not propagate, so "Run all" goes on in JupyterLab, Colab and VS Code alike. A block that
+    finishes without an error raises :class:`ErrorNotRaised`; any other error raises
+    :class:`UnexpectedError` (chained to it), so nbval and the learner notice.
+
+    >>> with expect_error(TypeError, match="evaluation_strategy") as caught:  # doctest: +ELLIPSIS
+    ...     raise TypeError("TrainingArguments.__init__() got an unexpected keyword argument 'evaluation_strategy'")
+    quizkit: ...
+      What happened: ...
+    >>> caught.explanation.entry.id
+    'evaluation-strategy-renamed'
+    >>> with expect_error(ValueError):
+    ...     pass
+    Traceback (most recent call last):
+    quizkit.explain.ErrorNotRaised: expected ValueError, but the code ran without an error
+    """
+    if not expected or not all(isinstance(cls, type) and issubclass(cls, BaseException) for cls in expected):
+        raise TypeError(f"expect_error() needs one or more exception classes, got {expected!r}")
+    caught = CaughtError()
+    try:
+        yield caught
+    except expected as exc:
+        if match is not None and re.search(match, str(exc)) is None:
+            raise UnexpectedError(
+                f"expected {_names(expected)} matching {match!r}, got {type(exc).__name__}: {exc}"
+            ) from exc
+        caught.exception, caught.explanation = exc, explain(exc)
+        print(short_traceback(exc), end="", file=sys.stderr)
+        sys.stderr.flush()  # the traceback must come before the box in the cell's output
+        if caught.explanation is not None:
+            _show(caught.explanation)
+    except Exception as exc:
+        raise UnexpectedError(f"expected {_names(expected)}, got {type(exc).__name__}: {exc}") from exc
+    else:
+        raise ErrorNotRaised(f"expected {_names(expected)}, but the code ran without an error")

@@ -60,8 +60,12 @@ def _png(fig: Any) -> str:
     return base64.b64encode(buffer.getvalue()).decode()
 
 
-def _figures(book: Gradebook, rows: list[dict[str, Any]]) -> tuple[str, str]:
-    from matplotlib.figure import Figure
+def _figures(book: Gradebook, rows: list[dict[str, Any]]) -> tuple[str, str] | None:
+    """The two charts as base64 PNGs; None without matplotlib (a grading-only install)."""
+    try:
+        from matplotlib.figure import Figure
+    except ImportError:
+        return None
 
     totals = [book.total(s) for s in book.students]
     hist = Figure(figsize=(6, 3), layout="constrained")
@@ -90,7 +94,13 @@ def report_html(book: Gradebook) -> str:
     rows = question_rows(book)
     totals = [book.total(s) for s in book.students]
     problems = [s for s in book.students if s.problems]
-    hist_png, bars_png = _figures(book, rows)
+    figures = _figures(book, rows)
+    no_charts = "<p>(Charts need matplotlib: <code>pip install matplotlib</code>.)</p>"
+    hist_img, bars_img = (
+        (f'<img alt="histogram of total points" src="data:image/png;base64,{figures[0]}">',
+         f'<img alt="percent correct per question" src="data:image/png;base64,{figures[1]}">')
+        if figures else (no_charts, "")
+    )
     summary = "no submissions"
     if totals:
         summary = (f"{len(totals)} submissions, {len(totals) - len(problems)} graded without problems; "
@@ -114,9 +124,9 @@ td,th{{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:t
 <p>Lessons: {lessons or 'none'}.</p>
 <p>{esc(summary)}.</p>
 <h2>Totals</h2>
-<img alt="histogram of total points" src="data:image/png;base64,{hist_png}">
+{hist_img}
 <h2>Questions</h2>
-<img alt="percent correct per question" src="data:image/png;base64,{bars_png}">
+{bars_img}
 <table><tr><th>question</th><th>type</th><th>points</th><th>answered</th><th>correct (of all submissions)</th><th>mean points</th><th>most common wrong answer</th></tr>
 {table}
 </table>

@@ -6,7 +6,7 @@
 other name is a Hugging Face Hub id, downloaded when online. ``pretrained=False`` builds a
 model's architecture with random weights: the fair "from scratch" twin of a pretrained model.
 
->>> model, tokenizer = load_classifier("tiny", id2label=["ham", "spam"])  # doctest: +SKIP
+>>> model, tokenizer = load_classifier("tiny", id2label=["ham", "spam"])
 >>> model.config.id2label
 {0: 'ham', 1: 'spam'}
 """
@@ -92,6 +92,10 @@ def load_classifier(
     ``id2label`` (a list of class names or a ``{id: name}`` dict) overrides ``num_labels``.
     The model is moved to ``device`` (default: :func:`default_device`). Offline, a Hub name
     fails within seconds with :class:`quizkit.hub.HubUnavailableError`.
+
+    >>> model, tok = load_classifier("tiny", num_labels=3)
+    >>> model.config.quizkit_pretrained
+    False
 
     ``pretrained=False`` keeps the architecture and tokenizer of ``name`` but starts every
     weight at random (seed with ``transformers.set_seed`` first): comparing it with the

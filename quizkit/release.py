@@ -18,7 +18,10 @@ copy records answers but cannot score them.
 ``Quiz`` loads a released copy like any bank and still gives instant feedback; its records
 carry the source bank's hash, so ``quizkit grade`` matches them to the full bank.
 
->>> path = release_bank("00-start-here", tmp_dir)  # doctest: +SKIP
+>>> import tempfile
+>>> path = release_bank("00-start-here", tempfile.mkdtemp())
+>>> path.name
+'00-start-here.yaml'
 """
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ from quizkit.hub import HubUnavailableError
 BINARY = [task for task, names in TASKS.items() if len(names) == 2]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def cached(task, **knobs):
     return make_dataset(task, **knobs)
 

@@ -13,7 +13,6 @@ from datasets import Dataset
 from transformers import (
     BertConfig,
     BertForSequenceClassification,
-    DataCollatorWithPadding,
     HfArgumentParser,
     Trainer,
     TrainingArguments,

@@ -241,7 +241,7 @@ def test_bad_inputs_and_attacks_get_a_status_and_the_batch_goes_on(klass, tmp_pa
 
     for name, path in attacks.items():
         row = table[str(path)]
-        assert f"grading-demo/write-double: code" in row["status"] and expected_attack[name] in row["status"], (name, row)
+        assert "grading-demo/write-double: code" in row["status"] and expected_attack[name] in row["status"], (name, row)
         assert points(row) == ["1", "2", "1", "1", "0", "5"], name
     assert victim.read_text() == "keep me"
     leaked = by_source["attack-reads-key.ipynb"].answers["grading-demo/write-double"]

@@ -7,10 +7,26 @@ cd "$(dirname "$0")/.."
 extra="${1:-lab}"
 venv="${VENV:-.venv}"
 python="${PYTHON:-python3}"
-[ -x "$venv/bin/python" ] || "$python" -m venv "$venv"
+step() { echo "==> $*"; }
+
+if [ -x "$venv/bin/python" ]; then
+    step "reusing the virtual environment in $venv"
+else
+    step "creating a virtual environment in $venv"
+    "$python" -m venv "$venv"
+fi
 # shellcheck disable=SC1091
 . "$venv/bin/activate"
+step "updating pip"
 python -m pip install --quiet --upgrade pip
-# CPU torch first: any later range that torch 2.13 satisfies then installs nothing more.
-python -c "import torch" 2>/dev/null || python -m pip install --quiet "torch==2.13.0"
-python -m pip install --quiet -e ".[$extra]"
+# torch first (CPU build on Linux): quizkit's torch range is then already satisfied, so pip
+# never pulls a CUDA build onto a machine without a GPU.
+step "torch"
+python tools/install_torch.py
+step "quizkit[$extra] and its dependencies (the first time: a few minutes)"
+python -m pip install --progress-bar on -e ".[$extra]"
+# The course's Jupyter settings (no news pop-up, no update check), in this environment only.
+settings="$(python -c 'import sys; print(sys.prefix)')/share/jupyter/lab/settings"
+mkdir -p "$settings"
+cp tools/jupyter-overrides.json "$settings/overrides.json"
+step "ready: $(python tools/install_torch.py --report); quizkit $(python -c 'import quizkit; print(quizkit.__version__)')"

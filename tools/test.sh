@@ -10,11 +10,14 @@ if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt
     (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver) >/dev/null 2>&1 \
         || echo "warning: could not install chromium; browser tests will be skipped" >&2
 fi
+echo "==> ruff (lint rules in pyproject.toml)"
+python -m ruff check .
 export HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1 TRANSFORMERS_OFFLINE=1
+echo "==> pytest: docstring examples in quizkit/, unit tests, lesson notebooks"
 set +e
-# Unit tests, then every lesson notebook executed offline (nbval: cells marked
-# NBVAL_CHECK_OUTPUT must reproduce their saved outputs exactly).
-python -m pytest --nbval-lax --nbval-current-env \
+# Docstring examples (--doctest-modules over quizkit/), unit tests, then every lesson notebook
+# executed offline (nbval: cells marked NBVAL_CHECK_OUTPUT must reproduce their saved outputs).
+python -m pytest --doctest-modules --nbval-lax --nbval-current-env \
     --nbval-sanitize-with notebooks/nbval-sanitize.cfg "$@"
 rc=$?
 set -e

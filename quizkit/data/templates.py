@@ -67,7 +67,7 @@ def _parse_seq(src: str, pos: int, depth: int) -> tuple[tuple[_Node, ...], int]:
     return tuple(nodes), pos
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def compile_template(template: str) -> tuple[_Node, ...]:
     """Parse ``template`` once; raises ``ValueError`` on unbalanced brackets."""
     seq, _ = _parse_seq(template, 0, 0)
