@@ -3,7 +3,9 @@
 The scan reads every notebook in notebooks/ as saved (what a learner opens) and fails on:
 a stderr stream (the red box), a Python warning, an error output (an unasked traceback),
 an absolute path of the machine that executed it, a float printed with 7+ decimals, or a
-stack of progress bars in one cell.
+stack of progress bars in one cell. The one stderr text allowed is the traceback that
+``quizkit.expect_error`` prints for an error the lesson causes on purpose (it is asked for);
+it is scanned for paths and warnings like everything else.
 """
 
 import re
@@ -42,8 +44,10 @@ def problems_in(notebook: dict) -> list[str]:
         if cell["cell_type"] != "code":
             continue
         bars = 0
+        expects_error = "expect_error(" in cell.source
         for output in cell.get("outputs", []):
-            if output["output_type"] == "stream" and output["name"] == "stderr":
+            intended = expects_error and output.get("text", "").startswith("Traceback (most recent call last):")
+            if output["output_type"] == "stream" and output["name"] == "stderr" and not intended:
                 found.append(f"cell {n}: stderr stream: {output['text'][:120]!r}")
             if output["output_type"] == "error":
                 found.append(f"cell {n}: error output {output['ename']}: {output['evalue'][:120]!r}")
@@ -68,8 +72,8 @@ def _output(output_type="stream", **fields):
     return nbformat.from_dict({"output_type": output_type, **fields})
 
 
-def _notebook(*outputs):
-    return {"cells": [{"cell_type": "code", "source": "", "outputs": list(outputs)}]}
+def _notebook(*outputs, source=""):
+    return nbformat.from_dict({"cells": [{"cell_type": "code", "source": source, "outputs": list(outputs)}]})
 
 
 @pytest.mark.parametrize("output, what", [
@@ -87,6 +91,26 @@ def test_the_scan_catches_each_kind_of_mess(output, what):
         assert problems == []  # one progress bar alone is fine
     else:
         assert any(what in p for p in problems), problems
+
+
+def test_an_expected_errors_traceback_is_allowed_but_still_scanned():
+    traceback = 'Traceback (most recent call last):\n  File "Cell In[3]", line 2, in <module>\nTypeError: bad\n'
+    source = "with quizkit.expect_error(TypeError):\n    f()"
+    assert problems_in(_notebook(_output(name="stderr", text=traceback), source=source)) == []
+    assert problems_in(_notebook(_output(name="stderr", text=traceback)))  # not asked for: flagged
+    leaky = traceback.replace("Cell In[3]", "/srv/site-packages/x.py")
+    assert any("absolute path" in p for p in problems_in(_notebook(_output(name="stderr", text=leaky), source=source)))
+
+
+def test_expect_error_shows_paths_in_messages_relative_to_the_working_folder(tmp_path, monkeypatch):
+    from quizkit.explain import short_traceback
+
+    monkeypatch.chdir(tmp_path)
+    try:
+        raise FileNotFoundError(f"Couldn't find a module script at {tmp_path / 'rouge' / 'rouge.py'}.")
+    except FileNotFoundError as exc:
+        text = short_traceback(exc)
+    assert "Couldn't find a module script at rouge/rouge.py." in text and str(tmp_path) not in text
 
 
 def test_the_scan_passes_clean_text_and_flags_a_stack_of_bars():
