@@ -727,6 +727,10 @@ def length_warnings(bank: Bank) -> list[Problem]:
 
     Learners soon notice that the longest option is usually right and stop reading; a warning
     (not a problem) because one bank may have good reasons in some questions.
+
+    >>> warnings = length_warnings(load_bank("09-final-check"))  # zero or one warning per bank
+    >>> len(warnings) <= 1 and all("single-choice questions" in str(w) for w in warnings)
+    True
     """
     single = [q for q in bank.questions.values() if q.type == "single_choice" and q.correct is not None]
     longest = []

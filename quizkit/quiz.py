@@ -190,6 +190,13 @@ class Quiz:
 
         The bank's order, or with ``shuffle=True`` an order drawn from the student id, the
         lesson and the question, so each student keeps one order across re-runs.
+
+        >>> ada = Quiz("09-final-check", feedback="none", student="ada", shuffle=True)
+        >>> again = Quiz("09-final-check", feedback="none", student="ada", shuffle=True)
+        >>> [o.id for o in ada.options("purpose")] == [o.id for o in again.options("purpose")]
+        True
+        >>> sorted(o.id for o in ada.options("purpose"))
+        ['A', 'B', 'C', 'D']
         """
         q = self.bank.question(question_id)
         options = list(getattr(q, "options", []))

@@ -2,8 +2,8 @@
 
 The scan reads every notebook in notebooks/ as saved (what a learner opens) and fails on:
 a stderr stream (the red box), a Python warning, an error output (an unasked traceback),
-an absolute path of the machine that executed it, a float printed with 7+ decimals, or a
-stack of progress bars in one cell. The one stderr text allowed is the traceback that
+an absolute path of the machine that executed it, a float printed with 7+ decimals, a count
+printed with decimals ("support 90.000"), or a stack of progress bars in one cell. The one stderr text allowed is the traceback that
 ``quizkit.expect_error`` prints for an error the lesson causes on purpose (it is asked for);
 it is scanned for paths and warnings like everything else.
 """
@@ -21,6 +21,8 @@ WARNING = re.compile(r"\b[A-Z]\w*Warning\b")
 # Windows drive path; not a URL (its slashes follow ":" or "/" or a host name).
 ABSOLUTE_PATH = re.compile(r"(?<![\w.:/~-])/(?:[\w.+-]+/)+[\w.+-]*|\b[A-Z]:\\\\?[\w.-]+")
 LONG_FLOAT = re.compile(r"(?<![\w.])\d+\.\d{7,}\b")
+# A count shown with decimals ("support 90.000", "tp: 45.000") in a table or a listing.
+COUNT_AS_FLOAT = re.compile(r"\b(?:support|tp|fp|fn|tn|n)\b(?:</t[dh]>\s*<td>|['\"]?\s*[:=]\s*)\d+\.\d+")
 PROGRESS_BAR = re.compile(r"\d+%\|")
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -53,7 +55,8 @@ def problems_in(notebook: dict) -> list[str]:
                 found.append(f"cell {n}: error output {output['ename']}: {output['evalue'][:120]!r}")
             for text in _texts(output):
                 bars += len(PROGRESS_BAR.findall(text))
-                for pattern, what in ((WARNING, "warning"), (ABSOLUTE_PATH, "absolute path"), (LONG_FLOAT, "long float")):
+                for pattern, what in ((WARNING, "warning"), (ABSOLUTE_PATH, "absolute path"), (LONG_FLOAT, "long float"),
+                                      (COUNT_AS_FLOAT, "count with decimals")):
                     match = pattern.search(text)
                     if match:
                         found.append(f"cell {n}: {what}: {text[max(0, match.start() - 40):match.end() + 40]!r}")
@@ -82,6 +85,8 @@ def _notebook(*outputs, source=""):
     (_output(name="stdout", text="Couldn't find a module script at /home/ada/notebooks/rouge/rouge.py.\n"), "absolute path"),
     (_output(name="stdout", text=r"saved to C:\Users\ada\runs" + "\n"), "absolute path"),
     (_output("display_data", data={"text/plain": "recall 0.4727012498926094"}, metadata={}), "long float"),
+    (_output("display_data", data={"text/html": "<tr><td>support</td><td>90.000</td></tr>"}, metadata={}), "count with decimals"),
+    (_output(name="stdout", text="{'tp': 45.0, 'fp': 10.0}\n"), "count with decimals"),
     (_output("error", ename="ValueError", evalue="boom", traceback=["\x1b[31mValueError\x1b[39m: boom"]), "error output"),
     (_output("display_data", data={"text/plain": "Tokenizing:  50%|#####     | 1/2"}, metadata={}), None),
 ])
@@ -117,6 +122,7 @@ def test_the_scan_passes_clean_text_and_flags_a_stack_of_bars():
     clean = _output("display_data", metadata={}, data={
         "text/plain": "recall 0.56 [0.27, 0.81] (n=9); see https://huggingface.co/docs/transformers/main_classes/trainer",
         "text/markdown": "Saved to `runs/overfit-minilm/run.json`; 25/26 against 59/64; <b>bold</b></td>",
+        "text/html": "<tr><td>support</td><td>90</td></tr><tr><td>recall</td><td>0.560</td></tr> (n=9)",
     })
     assert problems_in(_notebook(clean)) == []
     bar = _output("display_data", data={"text/plain": "Tokenizing:   0%|          | 0/90"}, metadata={})
