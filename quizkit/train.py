@@ -176,7 +176,10 @@ class RunResult:
     """What a run produced. ``trainer`` is ``None`` for runs loaded with :func:`load_run`.
 
     ``test_scores`` is P(label 1) per test example for binary tasks, the ``(n, k)``
-    probability matrix for multiclass ones. ``eval_history`` holds the validation evaluations
+    probability matrix for multiclass ones; ``validation_labels``/``validation_scores`` are the
+    same for the validation split, scored by the model the run kept, so thresholds can be
+    chosen on validation and reported on test (``None`` for runs saved before they existed).
+    ``eval_history`` holds the validation evaluations
     (``eval_loss``, ``eval_f1``, ..., ``epoch``, ``step``); ``validation_metrics`` is the one
     kept at the end (the best when early stopping loaded the best model).
     """
@@ -201,6 +204,8 @@ class RunResult:
     planned_steps: int
     class_weights: list[float] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    validation_labels: Any = None
+    validation_scores: Any = None
 
     @property
     def stopped_early(self) -> bool:
@@ -256,6 +261,8 @@ class RunResult:
             "planned_steps": self.planned_steps,
             "class_weights": self.class_weights,
             "extra": self.extra,
+            "validation_labels": _list_or_none(self.validation_labels),
+            "validation_scores": _list_or_none(self.validation_scores),
         }
         target = path / "run.json"
         target.write_text(json.dumps(payload, indent=1, default=_json_default))
@@ -409,6 +416,12 @@ def _render_script(result: RunResult, name: str) -> str:
     )
 
 
+def _list_or_none(values: Any) -> list | None:
+    import numpy as np
+
+    return None if values is None else np.asarray(values).tolist()
+
+
 def _json_default(value: Any) -> Any:
     import numpy as np
 
@@ -485,7 +498,15 @@ def load_run(directory: str | os.PathLike) -> RunResult:
         planned_steps=payload["planned_steps"],
         class_weights=payload["class_weights"],
         extra=payload.get("extra", {}),
+        validation_labels=_array_or_none(payload.get("validation_labels"), int),
+        validation_scores=_array_or_none(payload.get("validation_scores"), float),
     )
+
+
+def _array_or_none(values: list | None, dtype: type) -> Any:
+    import numpy as np
+
+    return None if values is None else np.asarray(values, dtype=dtype)
 
 
 def _generated_data_spec(description: Mapping[str, Any]) -> dict[str, Any] | None:
@@ -678,7 +699,6 @@ def run(config: RunConfig | None = None, /, *, extra_callbacks: Sequence[Any] = 
     start = time.perf_counter()
 
     import numpy as np
-    import torch
     from transformers import (
         DataCollatorWithPadding,
         EarlyStoppingCallback,
@@ -736,12 +756,13 @@ def run(config: RunConfig | None = None, /, *, extra_callbacks: Sequence[Any] = 
             kept = [e for e in evals if e.get("step") == kept_step]
             validation = kept[-1] if kept else trainer.evaluate(encoded["validation"])
             prediction = trainer.predict(encoded["test"])
+            # The kept model's validation scores: thresholds are chosen on these, not on test.
+            validation_prediction = trainer.predict(encoded["validation"])
     finally:
         if scratch is not None:
             scratch.cleanup()
 
-    logits = np.asarray(prediction.predictions, dtype=np.float64)
-    probabilities = torch.softmax(torch.from_numpy(logits), dim=-1).numpy()
+    probabilities = _probabilities(prediction.predictions)
     if num_labels == 2:
         scores = probabilities[:, 1]
         predictions = (scores >= config.threshold).astype(int) if config.threshold is not None else probabilities.argmax(-1)
@@ -770,4 +791,18 @@ def run(config: RunConfig | None = None, /, *, extra_callbacks: Sequence[Any] = 
         planned_steps=trainer.state.max_steps,
         class_weights=weights,
         extra={"training_arguments": training_kwargs(config, len(encoded["train"]))},
+        validation_labels=np.asarray(dataset["validation"]["label"], dtype=int),
+        validation_scores=_scores(_probabilities(validation_prediction.predictions)),
     )
+
+
+def _probabilities(logits: Any) -> Any:
+    import numpy as np
+    import torch
+
+    return torch.softmax(torch.from_numpy(np.asarray(logits, dtype=np.float64)), dim=-1).numpy()
+
+
+def _scores(probabilities: Any) -> Any:
+    """P(label 1) per example for two labels, else the (n, k) probability matrix."""
+    return probabilities[:, 1] if probabilities.shape[1] == 2 else probabilities

@@ -111,14 +111,19 @@ def pretrained_minus_scratch_accuracy(seed: int) -> float:
     return lesson03("spam", seed).test_metrics.accuracy - scratch.test_metrics.accuracy
 
 
+# After one epoch the spam model's scores stay inside about [0.1, 0.9]: both thresholds are
+# inside that range (at 0.9 nothing is flagged and precision is undefined).
+SPAM_LOW, SPAM_HIGH = 0.3, 0.7
+
+
 def spam_threshold_recall_drop(seed: int) -> float:
     spam = lesson03("spam", seed)
-    return _at(spam, 0.5).recall - _at(spam, 0.9).recall
+    return _at(spam, SPAM_LOW).recall - _at(spam, SPAM_HIGH).recall
 
 
 def spam_threshold_precision_gain(seed: int) -> float:
     spam = lesson03("spam", seed)
-    return _at(spam, 0.9).precision - _at(spam, 0.5).precision
+    return _at(spam, SPAM_HIGH).precision - _at(spam, SPAM_LOW).precision
 
 
 def medical_accuracy(seed: int) -> float:
@@ -140,12 +145,21 @@ def majority_baseline_accuracy(seed: int) -> float:
 
 @functools.cache
 def _fraud(seed: int, class_weights: str | None):
-    return _run(model="tiny", data=FRAUD, seed=seed, epochs=1, learning_rate=1e-3, max_length=64,
+    # The tiny stand-in for lesson 04's MiniLM runs needs 3 epochs: after 1 it has learned
+    # only the 2% prior, weighted or not, and scores every transaction alike.
+    return _run(model="tiny", data=FRAUD, seed=seed, epochs=3, learning_rate=1e-3, max_length=64,
                 class_weights=class_weights, **QUIET)
 
 
+def _held_out_recall(result) -> float:
+    """Recall at 0.5 over validation and test together: 18 fraud cases instead of 9."""
+    y = np.concatenate([result.validation_labels, result.test_labels])
+    flagged = np.concatenate([result.validation_scores, result.test_scores]) >= 0.5
+    return float(flagged[y == 1].mean())
+
+
 def weighted_minus_plain_fraud_recall(seed: int) -> float:
-    return _fraud(seed, "balanced").test_metrics.recall - _fraud(seed, None).test_metrics.recall
+    return _held_out_recall(_fraud(seed, "balanced")) - _held_out_recall(_fraud(seed, None))
 
 
 def _eval_losses(result) -> list[float]:

@@ -344,7 +344,13 @@ def test_eval_sets_exercise_the_metrics():
 
 @pytest.mark.slow
 def test_minilm_learns_the_spam_task_in_one_epoch(tmp_path):
-    """Calibration: the synthetic task is learnable (not noise) yet not trivial."""
+    """Calibration: the synthetic task is learnable (not noise) yet not trivial.
+
+    Spam is harder since the claims work (15% look-alike messages, 10% shop promotions filed
+    either way, so about 5% of messages no model can get right): one epoch at the course's
+    learning rate (1e-4, as lessons 00 and 03 use) reaches about 0.9, where 5e-5 left the head
+    under-trained after 27 steps.
+    """
     from transformers import DataCollatorWithPadding, Trainer, TrainingArguments, set_seed
 
     from quizkit.models import load_classifier
@@ -355,7 +361,7 @@ def test_minilm_learns_the_spam_task_in_one_epoch(tmp_path):
     encoded = tokenize(dd, tok, max_length=64)
     args = TrainingArguments(
         output_dir=str(tmp_path), per_device_train_batch_size=16, per_device_eval_batch_size=64,
-        learning_rate=5e-5, num_train_epochs=1, save_strategy="no", logging_strategy="no", seed=0,
+        learning_rate=1e-4, num_train_epochs=1, save_strategy="no", logging_strategy="no", seed=0,
         disable_tqdm=True,
     )
     trainer = Trainer(

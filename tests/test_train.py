@@ -1,5 +1,6 @@
 """quizkit.train: real Trainer runs (tiny model, a few hundred generated examples)."""
 
+import json
 import os
 import resource
 import subprocess
@@ -40,6 +41,13 @@ def test_run_records_curves_predictions_and_metrics(spam_run):
     assert result.test_predictions.shape == result.test_labels.shape == result.test_scores.shape == (n_test,)
     assert len(result.test_texts) == n_test and len(result.train_texts) == 168
     assert ((result.test_scores >= 0) & (result.test_scores <= 1)).all()
+    # Validation is scored too (by the kept model), for choosing thresholds off the test set.
+    validation_labels = make_dataset("spam", n=240, seed=0)["validation"]["label"]
+    np.testing.assert_array_equal(result.validation_labels, validation_labels)
+    assert result.validation_scores.shape == (len(validation_labels),)
+    assert ((result.validation_scores >= 0) & (result.validation_scores <= 1)).all()
+    kept_accuracy = np.mean((result.validation_scores >= 0.5) == result.validation_labels)
+    assert kept_accuracy == pytest.approx(result.validation_metrics["accuracy"])
     # No threshold: the argmax, i.e. P(label 1) >= 0.5 for two classes.
     np.testing.assert_array_equal(result.test_predictions, (result.test_scores >= 0.5).astype(int))
     again = from_predictions(result.test_labels, result.test_predictions, labels=[0, 1])
@@ -57,6 +65,8 @@ def test_multiclass_run_keeps_the_probability_matrix():
     assert result.label_names == ["billing", "technical", "shipping", "account"]
     n_test = len(result.test_labels)
     assert result.test_scores.shape == (n_test, 4)
+    assert result.validation_scores.shape == (len(result.validation_labels), 4)
+    np.testing.assert_allclose(result.validation_scores.sum(axis=1), 1.0, rtol=1e-6)
     np.testing.assert_allclose(result.test_scores.sum(axis=1), 1.0, rtol=1e-6)
     np.testing.assert_array_equal(result.test_predictions, result.test_scores.argmax(axis=1))
     assert result.test_metrics.average == "macro"
@@ -71,6 +81,8 @@ def test_save_and_load_round_trip(spam_run, tmp_path):
     assert loaded.trainer is None and loaded.train_texts is None
     np.testing.assert_array_equal(loaded.test_predictions, spam_run.test_predictions)
     np.testing.assert_allclose(loaded.test_scores, spam_run.test_scores)
+    np.testing.assert_allclose(loaded.validation_scores, spam_run.validation_scores)
+    np.testing.assert_array_equal(loaded.validation_labels, spam_run.validation_labels)
     assert loaded.test_texts == spam_run.test_texts
     assert loaded.test_metrics.to_dict() == spam_run.test_metrics.to_dict()
     assert loaded.log_history == spam_run.log_history
@@ -81,6 +93,16 @@ def test_save_and_load_round_trip(spam_run, tmp_path):
     curve = LearningCurvePlot.from_run(loaded)
     assert curve.metric == "eval_f1" and len(curve.eval) == 2
     assert ThresholdExplorer.from_run(loaded).metrics_at(0.5)["tp"] == loaded.test_metrics.to_dict()["tp"]
+
+
+def test_runs_saved_before_validation_scores_load_with_none(spam_run, tmp_path):
+    path = spam_run.save(tmp_path / "old")
+    payload = json.loads(path.read_text())
+    del payload["validation_labels"], payload["validation_scores"]
+    path.write_text(json.dumps(payload))
+    old = load_run(path)
+    assert old.validation_labels is None and old.validation_scores is None
+    np.testing.assert_allclose(old.test_scores, spam_run.test_scores)
 
 
 def test_load_run_says_what_is_missing(tmp_path):
