@@ -25,6 +25,7 @@ import hashlib
 import json
 import math
 import re
+import sys
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -753,7 +754,7 @@ def run_cli(args: argparse.Namespace) -> int:
     banks, problems = check_lessons(args.paths)
     for bank in banks:
         for warning in length_warnings(bank):
-            print(f"warning: {warning}")
+            print(f"warning: {warning}", file=sys.stderr)
     for problem in problems:
         print(problem)
     if problems:
