@@ -56,7 +56,7 @@ FRAUD = {"task": "fraud", "n": 3000, "positive_rate": 0.02}
 NOISY_SPAM = {"task": "spam", "n": 400, "label_noise": 0.2}
 LESSON05 = dict(model="tiny", epochs=10, learning_rate=1e-3, max_length=64, eval_strategy="steps",
                 eval_steps=9, logging_steps=9, **QUIET)
-LESSON06 = dict(model="tiny", epochs=5, learning_rate=1e-3, max_length=64, **QUIET)
+LESSON06 = dict(model="tiny", epochs=10, learning_rate=1e-3, max_length=64, **QUIET)
 
 
 def _run(**kwargs):
