@@ -2,7 +2,8 @@
 
 Use it from a test module with ``pytest_plugins = ["browser_support"]``; that brings the
 fixtures ``lab`` (a JupyterLab server on 127.0.0.1, random port, token, in a temp folder;
-one per test session), ``lab_page`` (a fresh Chromium page; on failure a screenshot is
+one per test session), ``notebook7`` (the same for Jupyter Notebook 7, ``jupyter notebook``,
+with ``open_in_notebook7(name)`` to open one of its notebooks), ``lab_page`` (a fresh Chromium page; on failure a screenshot is
 saved and its path printed) and ``open_notebook(name)`` (a :class:`LabNotebook` on that
 page: run a cell, save, read the saved file back).
 
@@ -64,8 +65,11 @@ class LabServer:
     token: str
     root: Path
     log: Path
+    app: str = "jupyterlab"
 
     def tree_url(self, name: str) -> str:
+        if self.app == "notebook":  # Notebook 7: one notebook per browser tab
+            return f"{self.url}/notebooks/{name}?token={self.token}"
         # "reset": start from an empty workspace, not with the tabs an earlier test left open.
         return f"{self.url}/lab/tree/{name}?token={self.token}&reset"
 
@@ -81,8 +85,18 @@ class LabServer:
 @pytest.fixture(scope="session")
 def lab(tmp_path_factory: pytest.TempPathFactory):
     """A JupyterLab server on loopback, isolated from the user's Jupyter settings."""
+    yield from _serve("jupyterlab", tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def notebook7(tmp_path_factory: pytest.TempPathFactory):
+    """A Jupyter Notebook 7 server (``jupyter notebook``) on loopback, isolated likewise."""
+    yield from _serve("notebook", tmp_path_factory)
+
+
+def _serve(app: str, tmp_path_factory: pytest.TempPathFactory):
     _chromium()
-    base = tmp_path_factory.mktemp("jupyterlab")
+    base = tmp_path_factory.mktemp(app)
     root, settings = base / "root", base / "settings"
     root.mkdir()
     # No news or update pop-ups over the notebook.
@@ -97,19 +111,19 @@ def lab(tmp_path_factory: pytest.TempPathFactory):
         "JUPYTERLAB_WORKSPACES_DIR": str(base / "workspaces"),
     }
     port, token = _free_port(), secrets.token_hex(16)
-    log = base / "jupyterlab.log"
-    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
+    log = base / f"{app}.log"
+    cmd = [sys.executable, "-m", app, "--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
            "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}"]
     if hasattr(os, "geteuid") and os.geteuid() == 0:  # containers and CI runners often run as root
         cmd.append("--allow-root")
     with open(log, "w") as log_file:
         process = subprocess.Popen(cmd, cwd=root, env=env, stdout=log_file, stderr=subprocess.STDOUT)
-    server = LabServer(f"http://127.0.0.1:{port}", token, root, log)
+    server = LabServer(f"http://127.0.0.1:{port}", token, root, log, app)
     try:
         deadline = time.monotonic() + START_TIMEOUT_S
         while True:
             if process.poll() is not None:
-                pytest.fail(f"JupyterLab exited with {process.returncode}:\n{log.read_text()[-3000:]}")
+                pytest.fail(f"{app} exited with {process.returncode}:\n{log.read_text()[-3000:]}")
             try:
                 with urllib.request.urlopen(f"{server.url}/api/status?token={token}", timeout=5) as response:
                     if response.status == 200:
@@ -117,7 +131,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory):
             except (urllib.error.URLError, OSError):
                 pass
             if time.monotonic() > deadline:
-                pytest.fail(f"JupyterLab did not answer within {START_TIMEOUT_S}s:\n{log.read_text()[-3000:]}")
+                pytest.fail(f"{app} did not answer within {START_TIMEOUT_S}s:\n{log.read_text()[-3000:]}")
             time.sleep(0.5)
         yield server
     finally:
@@ -137,7 +151,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
 
 
 @pytest.fixture
-def lab_page(lab: LabServer, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+def lab_page(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
     """A Chromium page (1400x1000) with generous timeouts."""
     from playwright.sync_api import sync_playwright
 
@@ -153,7 +167,10 @@ def lab_page(lab: LabServer, request: pytest.FixtureRequest, tmp_path_factory: p
                 shots = tmp_path_factory.mktemp("screenshots")
                 shot = shots / f"{request.node.name}.png"
                 page.screenshot(path=str(shot), full_page=True)
-                shutil.copy(lab.log, shots / "jupyterlab.log")
+                for name in ("lab", "notebook7"):  # the logs of the servers this test used
+                    if name in request.fixturenames:
+                        server = request.getfixturevalue(name)
+                        shutil.copy(server.log, shots / server.log.name)
                 print(f"\nscreenshot of the failure: {shot} (server log next to it)")
             browser.close()
 
@@ -227,3 +244,9 @@ class LabNotebook:
 def open_notebook(lab: LabServer, lab_page):
     """``open_notebook("name.ipynb")`` opens a notebook of ``lab.root`` in ``lab_page``."""
     return lambda name: LabNotebook(lab_page, lab, name)
+
+
+@pytest.fixture
+def open_in_notebook7(notebook7: LabServer, lab_page):
+    """``open_in_notebook7("name.ipynb")`` opens a notebook of ``notebook7.root`` in Notebook 7."""
+    return lambda name: LabNotebook(lab_page, notebook7, name)

@@ -2,16 +2,15 @@
 without the training stack, and lessons 04 and 05 executed as on Colab (no checkout on the path)."""
 
 import json
-import os
 import shutil
 import subprocess
 import sys
-import sysconfig
 import tomllib
 import zipfile
 from pathlib import Path
 
 import pytest
+from venv_support import clean_env, make_venv
 
 ROOT = Path(__file__).resolve().parents[1]
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
@@ -26,26 +25,6 @@ def wheel(tmp_path_factory):
                     str(ROOT)], check=True, capture_output=True, timeout=300)
     (built,) = out.glob("quizkit-*.whl")
     return built
-
-
-def clean_env(**extra):
-    """The environment of a learner's shell: no checkout on PYTHONPATH, offline, headless."""
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
-    return {**env, "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
-            "MPLBACKEND": "Agg", "PIP_DISABLE_PIP_VERSION_CHECK": "1", **extra}
-
-
-def make_venv(where: Path, reuse_site_packages: bool = False) -> Path:
-    subprocess.run([sys.executable, "-m", "venv", str(where)], check=True, timeout=300)
-    python = where / "bin" / "python"
-    if reuse_site_packages:
-        # A path line in a .pth file adds that folder but does not run the .pth files inside it,
-        # so this venv sees the test environment's installed libraries (torch, transformers...)
-        # but not its editable quizkit, which points at the checkout.
-        purelib = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                                 capture_output=True, text=True, check=True).stdout.strip()
-        Path(purelib, "reuse-test-env.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    return python
 
 
 def test_the_wheel_ships_the_recorded_runs_the_banks_and_the_license(wheel):

@@ -26,7 +26,9 @@ python tools/install_torch.py
 step "quizkit[$extra] and its dependencies (the first time: a few minutes)"
 python -m pip install --progress-bar on -e ".[$extra]"
 # The course's Jupyter settings (no news pop-up, no update check), in this environment only.
-settings="$(python -c 'import sys; print(sys.prefix)')/share/jupyter/lab/settings"
-mkdir -p "$settings"
-cp tools/jupyter-overrides.json "$settings/overrides.json"
+# (JupyterLab and Notebook 7 read labconfig/default_setting_overrides.json in the environment's
+# etc/jupyter; a learner's own settings still win.)
+labconfig="$(python -c 'import sys; print(sys.prefix)')/etc/jupyter/labconfig"
+mkdir -p "$labconfig"
+cp tools/jupyter-overrides.json "$labconfig/default_setting_overrides.json"
 step "ready: $(python tools/install_torch.py --report); quizkit $(python -c 'import quizkit; print(quizkit.__version__)')"
