@@ -26,6 +26,7 @@ import hashlib
 import json
 import math
 import re
+import sys
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -845,6 +846,28 @@ def check_lessons(paths: Sequence[str | Path]) -> tuple[list[Bank], list[Problem
     return banks, problems
 
 
+def length_warnings(bank: Bank) -> list[Problem]:
+    """A warning when the key is the longest option in more than half of the single-choice questions.
+
+    Learners soon notice that the longest option is usually right and stop reading; a warning
+    (not a problem) because one bank may have good reasons in some questions.
+
+    >>> warnings = length_warnings(load_bank("09-final-check"))  # zero or one warning per bank
+    >>> len(warnings) <= 1 and all("single-choice questions" in str(w) for w in warnings)
+    True
+    """
+    single = [q for q in bank.questions.values() if q.type == "single_choice" and q.correct is not None]
+    longest = []
+    for q in single:
+        key = next(o for o in q.options if o.id == q.correct)
+        if all(len(key.text) > len(o.text) for o in q.options if o is not key):
+            longest.append(q.id)
+    if len(longest) * 2 <= len(single):
+        return []
+    return [Problem(str(bank.path), f"the key is the longest option in {len(longest)} of {len(single)} single-choice "
+                    f"questions ({', '.join(longest)}); rewrite options so that length gives nothing away")]
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="*", default=[LESSONS_DIR], metavar="PATH",
                         help="bank files or folders of banks (default: lessons/)")
@@ -852,6 +875,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run_cli(args: argparse.Namespace) -> int:
     banks, problems = check_lessons(args.paths)
+    for bank in banks:
+        for warning in length_warnings(bank):
+            print(f"warning: {warning}", file=sys.stderr)
     for problem in problems:
         print(problem)
     if problems:

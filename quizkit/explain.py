@@ -222,7 +222,10 @@ def short_traceback(exc: BaseException) -> str:
         lines.append(f'  File "{_frame_label(frame.filename)}", line {frame.lineno}, in {frame.name}\n')
         if frame.line:
             lines.append(f"    {frame.line.strip()}\n")
-    lines += traceback.format_exception_only(type(exc), exc)
+    # Messages name paths too (evaluate: "Couldn't find a module script at /home/.../rouge.py"):
+    # show them relative to the working folder, as the learner typed them.
+    here = os.getcwd() + os.sep
+    lines += [line.replace(here, "") for line in traceback.format_exception_only(type(exc), exc)]
     return "".join(lines)
 
 

@@ -34,29 +34,32 @@ from quizkit.train import RunConfig, RunResult, run
 
 TASK_CHOICES = ("spam", "fraud", "medical", "support")
 METRIC_CHOICES = ("f1", "accuracy", "precision", "recall")
-# Columns of the run table: (heading, how to read it from a RunResult).
+# Columns of the run table: (heading, how to read it from a RunResult). Related settings share
+# a column so that the table, with the four test metrics, fits a 1366 px wide screen.
 _CONFIG_COLUMNS = (
     ("model", lambda r: r.config.model),
-    ("task", lambda r: r.data_description.get("task", "custom")),
-    ("n", lambda r: r.data_description.get("n", "")),
-    ("pos. rate", lambda r: r.data_description.get("positive_rate", "")),
-    ("epochs", lambda r: r.config.epochs),
-    ("lr", lambda r: f"{r.config.learning_rate:.0e}"),
-    ("batch", lambda r: r.config.batch_size),
-    ("max len", lambda r: r.config.max_length),
-    ("padding", lambda r: r.config.padding),
-    ("weights", lambda r: r.config.class_weights or "none"),
-    ("patience", lambda r: r.config.early_stopping_patience or "off"),
+    ("data", lambda r: _data_text(r.data_description)),
+    ("epochs · lr · batch", lambda r: f"{r.config.epochs:g} · {r.config.learning_rate:.0e} · {r.config.batch_size}"),
+    ("length · padding", lambda r: f"{r.config.max_length} · {r.config.padding}"),
+    ("weights · patience", lambda r: f"{r.config.class_weights or 'none'} · {r.config.early_stopping_patience or 'off'}"),
     ("steps", lambda r: f"{r.steps}/{r.planned_steps}{_stop_note(r)}"),
-    ("time (s)", lambda r: f"{r.wall_time_s:.1f}"),
+    ("time", lambda r: f"{r.wall_time_s:.0f} s"),
 )
-_METRIC_COLUMNS = ("accuracy", "precision", "recall", "f1")
+# Test metrics: (heading, RunResult.test_metrics attribute).
+_METRIC_COLUMNS = (("test acc.", "accuracy"), ("prec.", "precision"), ("recall", "recall"), ("F1", "f1"))
+
+
+def _data_text(description: dict[str, Any]) -> str:
+    """"spam, 600, 50% pos." (task, examples, positive rate) from a run's data description."""
+    text = f"{description.get('task', 'custom')}, {description.get('n', '?')}"
+    rate = description.get("positive_rate")
+    return text + (f", {float(rate):.0%} pos." if isinstance(rate, (int, float)) else "")
 
 
 def _stop_note(result: RunResult) -> str:
     if not result.stopped_early:
         return ""
-    return " (stopped by you)" if result.extra.get("stopped_by_user") else " (early stopping)"
+    return " (stopped by you)" if result.extra.get("stopped_by_user") else " (early stop)"
 
 
 def _is_binary(task: str) -> bool:
@@ -108,8 +111,8 @@ class TrainingPanel:
         self.padding = w.ToggleButtons(options=["dynamic", "max_length"], value="dynamic", description="padding", style=style)
         self.eval_strategy = w.Dropdown(options=["epoch", "steps", "no"], value="epoch", description="evaluate every", style=style)
         self.early_stopping_patience = w.BoundedIntText(value=0, min=0, max=20, description="patience (0=off)", style=style)
-        self.class_weights = w.Dropdown(options=[("none", None), ("balanced", "balanced")], value=None,
-                                        description="class weights", style=style)
+        # "none" as a value, not None: a Dropdown whose value is None shows an empty box.
+        self.class_weights = w.Dropdown(options=["none", "balanced"], value="none", description="class weights", style=style)
         self.metric = w.Dropdown(options=list(METRIC_CHOICES), value="f1", description="metric", style=style)
         self.run_button = w.Button(description="Run", button_style="success", icon="play")
         self.stop_button = w.Button(description="Stop", button_style="danger", icon="stop", disabled=True)
@@ -154,6 +157,8 @@ class TrainingPanel:
             control = self._controls().get(name)
             if control is None:
                 raise ValueError(f"TrainingPanel.set: unknown field {name!r}; fields are {sorted(self._controls())}")
+            if name == "class_weights" and value is None:
+                value = "none"  # RunConfig's spelling of the same choice
             try:
                 control.value = value
             except TraitError as error:
@@ -173,7 +178,7 @@ class TrainingPanel:
             eval_strategy=self.eval_strategy.value,
             early_stopping_patience=self.early_stopping_patience.value or None,
             metric_for_best_model=self.metric.value,
-            class_weights=self.class_weights.value,
+            class_weights=None if self.class_weights.value == "none" else self.class_weights.value,
             disable_tqdm=True,
         )
 
@@ -296,13 +301,17 @@ class TrainingPanel:
         if not getattr(self, "runs", None):
             return "<p><i>Runs of this session will be compared here.</i></p>"
         head = "".join(f"<th>{html.escape(h)}</th>" for h, _ in _CONFIG_COLUMNS)
-        head += "".join(f"<th>test {m}</th>" for m in _METRIC_COLUMNS)
+        head += "".join(f"<th>{h}</th>" for h, _ in _METRIC_COLUMNS)
         rows = []
         for i, result in enumerate(self.runs, 1):
             cells = "".join(f"<td>{html.escape(str(read(result)))}</td>" for _, read in _CONFIG_COLUMNS)
-            cells += "".join(f"<td>{float(getattr(result.test_metrics, m)):.3f}</td>" for m in _METRIC_COLUMNS)
+            cells += "".join(f"<td>{float(getattr(result.test_metrics, m)):.3f}</td>" for _, m in _METRIC_COLUMNS)
             rows.append(f"<tr><td>{i}</td>{cells}</tr>")
-        return f'<table class="quizkit-runs"><tr><th>#</th>{head}</tr>{"".join(rows)}</table>'
+        # One line per row (wrapped cells make a table hard to scan); on a screen too narrow
+        # even for that, the table scrolls sideways in its own box instead of widening the page.
+        style = "<style>table.quizkit-runs th, table.quizkit-runs td {white-space:nowrap; padding:2px 6px}</style>"
+        return (f'{style}<div style="overflow-x:auto;max-width:100%"><table class="quizkit-runs" style="font-size:0.85em">'
+                f'<tr><th>#</th>{head}</tr>{"".join(rows)}</table></div>')
 
     def _controls(self) -> dict[str, Any]:
         names = ("model", "task", "n", "positive_rate", "epochs", "learning_rate", "batch_size", "max_length",

@@ -14,6 +14,7 @@ its cell that each submit updates, so the saved ``.ipynb`` holds the latest answ
 from __future__ import annotations
 
 import inspect
+import random
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -86,10 +87,13 @@ class Quiz:
     answer is recorded, nothing is revealed); it defaults to the bank's ``feedback``.
     ``student`` is stored in every record. ``limits`` (a :class:`quizkit.grading.Limits`)
     bounds each run of a code question's checks; the sandbox's defaults otherwise.
+    ``shuffle=True`` shows each choice question's options in an order of their own for every
+    student (seeded by ``student``, so a re-run shows the same order); options keep their ids,
+    so answers and records do not depend on the order.
     """
 
     def __init__(self, lesson: str | Path, feedback: str | None = None, student: str | None = None,
-                 *, limits: Any = None):
+                 *, limits: Any = None, shuffle: bool = False):
         self.bank: Bank = load_bank(lesson)
         mode = self.bank.feedback if feedback is None else feedback
         if mode not in FEEDBACK_MODES:
@@ -98,9 +102,12 @@ class Quiz:
             raise TypeError(f"student must be a str, not {type(student).__name__}")
         if mode == "instant" and not self.bank.has_key:
             raise ValueError(f"{self.bank.path}: this exam copy holds no answer key, so it cannot give instant feedback; use feedback='none'")
+        if not isinstance(shuffle, bool):
+            raise TypeError(f"shuffle must be True or False, not {shuffle!r}")
         self.feedback = mode
         self.student = student
         self.limits = limits
+        self.shuffle = shuffle
         self._states: dict[str, QuestionState] = {}
         self._handles: dict[str, Any] = {}
         self._views: dict[str, _QuestionView] = {}
@@ -178,6 +185,26 @@ class Quiz:
             raise ValueError(f"question {question_id!r} is a {q.type} question; answer it with quiz.answer({question_id!r}, ...)")
         self._submit_in_cell(question_id, obj_or_source)
 
+    def options(self, question_id: str) -> list[Any]:
+        """A choice question's options in the order this learner sees them.
+
+        The bank's order, or with ``shuffle=True`` an order drawn from the student id, the
+        lesson and the question, so each student keeps one order across re-runs.
+
+        >>> ada = Quiz("09-final-check", feedback="none", student="ada", shuffle=True)
+        >>> again = Quiz("09-final-check", feedback="none", student="ada", shuffle=True)
+        >>> [o.id for o in ada.options("purpose")] == [o.id for o in again.options("purpose")]
+        True
+        >>> sorted(o.id for o in ada.options("purpose"))
+        ['A', 'B', 'C', 'D']
+        """
+        q = self.bank.question(question_id)
+        options = list(getattr(q, "options", []))
+        if self.shuffle:
+            # A str seed is hashed with SHA-512 by random.seed: the same order in every process.
+            random.Random(f"{self.student or ''}|{self.bank.id}|{q.id}").shuffle(options)
+        return options
+
     def progress(self) -> None:
         """Show a table of the questions: answered or not, attempts and (instant mode) points."""
         _display(_markdown(*self._progress_tables()))
@@ -218,14 +245,17 @@ class Quiz:
     def _text_fallback(self, q: Any) -> str:
         name = self._variable_name()
         lines = ["(Interactive widgets are not shown here. Answer in code instead:)"]
-        if q.type in ("single_choice", "multiple_choice"):
-            lines[:0] = [f"  {o.id}. {o.text}" for o in q.options]
-            example = repr(q.options[0].id) if q.type == "single_choice" else repr([o.id for o in q.options[:2]])
-            lines.append(f"  {name}.answer({q.id!r}, {example})")
+        # Placeholders, never a real option or number: an example answer could be the key.
+        if q.type == "single_choice":
+            lines[:0] = [f"  {o.id}. {o.text}" for o in self.options(q.id)]
+            lines.append(f"  {name}.answer({q.id!r}, '<option id>')")
+        elif q.type == "multiple_choice":
+            lines[:0] = [f"  {o.id}. {o.text}" for o in self.options(q.id)]
+            lines.append(f"  {name}.answer({q.id!r}, ['<option id>', ...])   # every option you pick")
         elif q.type == "numeric":
-            lines.append(f"  {name}.answer({q.id!r}, 0.25)   # your number")
+            lines.append(f"  {name}.answer({q.id!r}, <your number>)")
         elif q.type == "text":
-            lines.append(f"  {name}.answer({q.id!r}, 'your answer')")
+            lines.append(f"  {name}.answer({q.id!r}, '<your answer>')")
         else:
             lines.append(f"  {name}.check({q.id!r}, {q.entry})   # after defining {q.entry}")
         return "\n".join(lines)
@@ -263,16 +293,17 @@ class _QuestionView:
 
         self.quiz, self.question = quiz, question
         q = question
+        self.options = quiz.options(q.id)  # display order; answers carry option ids
         wide = w.Layout(width="100%")
         if q.type == "single_choice":
-            self.input: Any = w.RadioButtons(options=[(f"{o.id}. {o.text}", o.id) for o in q.options], value=None, layout=wide)
+            self.input: Any = w.RadioButtons(options=[(f"{o.id}. {o.text}", o.id) for o in self.options], value=None, layout=wide)
         elif q.type == "multiple_choice":
-            self.input = w.VBox([w.Checkbox(value=False, description=f"{o.id}. {o.text}", indent=False, layout=wide) for o in q.options])
+            self.input = w.VBox([w.Checkbox(value=False, description=f"{o.id}. {o.text}", indent=False, layout=wide) for o in self.options])
         elif q.type == "code":
             rows = max(6, q.starter.count("\n") + 3)
             self.input = w.Textarea(value=q.starter, rows=rows, layout=wide, placeholder=f"def {q.entry}(...):")
         else:
-            hint = "a number, e.g. 0.25" if q.type == "numeric" else "your answer"
+            hint = "a number" if q.type == "numeric" else "your answer"
             self.input = w.Text(value="", placeholder=hint, layout=w.Layout(width="40%"))
         self.submit_button = w.Button(description="Submit", button_style="primary", icon="check")
         self.hint_button = w.Button(description=self._hint_label(0), disabled=not q.hints, icon="lightbulb-o")
@@ -294,7 +325,7 @@ class _QuestionView:
 
     def value(self) -> Any:
         if self.question.type == "multiple_choice":
-            return [o.id for o, box in zip(self.question.options, self.input.children) if box.value]
+            return [o.id for o, box in zip(self.options, self.input.children) if box.value]
         if self.question.type == "single_choice" and self.input.value is None:
             return ""
         return self.input.value

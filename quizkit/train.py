@@ -24,6 +24,7 @@ import math
 import os
 import tempfile
 import time
+import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -771,23 +772,45 @@ def training_arguments(config: RunConfig, output_dir: str, n_train: int, epochs:
     bf16 = cuda and torch.cuda.is_bf16_supported()
     return TrainingArguments(
         output_dir=output_dir, use_cpu=not cuda, bf16=bf16, fp16=cuda and not bf16,
+        # Pinned memory only speeds up copies to a GPU; on a CPU torch warns that it is unused.
+        dataloader_pin_memory=cuda,
         disable_tqdm=config.disable_tqdm, **training_kwargs(config, n_train, epochs),
     )
 
 
 @contextlib.contextmanager
-def _datasets_progress(enabled: bool) -> Iterator[None]:
-    """Show or hide the ``datasets`` progress bars (``map``) for a block, then restore them."""
-    import datasets
+def _quiet_library_bars() -> Iterator[None]:
+    """Hide transformers' bookkeeping progress bars for a block, then restore them.
 
-    was_enabled = datasets.is_progress_bar_enabled()
-    if not enabled:
-        datasets.disable_progress_bars()
+    transformers draws one "Writing model shards" bar per checkpoint; in a saved notebook they
+    pile up into a stack of bars that say nothing about training (``tokenize`` hides the
+    "Tokenizing" ones itself). The Trainer's own progress bar (``disable_tqdm``) is not affected.
+    """
+    from transformers.utils import logging as hf_logging
+
+    shown = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()
     try:
         yield
     finally:
-        if was_enabled:
-            datasets.enable_progress_bars()
+        if shown:
+            hf_logging.enable_progress_bar()
+
+
+def _load_model(name: str, label_names: list[str], pretrained: bool | None) -> tuple[Any, Any]:
+    """``load_classifier``, with its "not pretrained" warning turned into one info line.
+
+    ``run(model="tiny")`` (or ``pretrained=False``) asks for random weights on purpose, so a
+    warning box (with the path of the file that raised it) would alarm more than inform.
+    """
+    from quizkit.models import load_classifier
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"load_classifier\('tiny'\)", category=UserWarning)
+        model, tokenizer = load_classifier(name, id2label=label_names, pretrained=pretrained)
+    if not getattr(model.config, "quizkit_pretrained", True):
+        print(f"quizkit: model {name!r} starts from random weights (not pretrained); it learns only from this data.")
+    return model, tokenizer
 
 
 def _merge(config: RunConfig | None, kwargs: Mapping[str, Any]) -> RunConfig:
@@ -818,12 +841,16 @@ def run(config: RunConfig | None = None, /, *, extra_callbacks: Sequence[Any] = 
 
     import numpy as np
     from transformers import (
-        DataCollatorWithPadding, EarlyStoppingCallback, PrinterCallback, Trainer, default_data_collator, set_seed,
+        DataCollatorWithPadding,
+        EarlyStoppingCallback,
+        PrinterCallback,
+        Trainer,
+        default_data_collator,
+        set_seed,
     )
 
     from quizkit.data import tokenize
     from quizkit.metrics import compute_metrics_for, from_predictions
-    from quizkit.models import load_classifier
 
     dataset, description = _resolve_data(config.data, config.seed)
     label_names = list(dataset["train"].features["label"].names)
@@ -835,12 +862,11 @@ def run(config: RunConfig | None = None, /, *, extra_callbacks: Sequence[Any] = 
 
     # Seed before building the model: the classification head (and all of "tiny") is random.
     set_seed(config.seed)
-    model, tokenizer = load_classifier(config.model, id2label=label_names, pretrained=config.pretrained)
-    with _datasets_progress(enabled=not config.disable_tqdm):
-        encoded = tokenize(
-            dataset, tokenizer, max_length=config.max_length,
-            padding="max_length" if config.padding == "max_length" else False,
-        )
+    model, tokenizer = _load_model(config.model, label_names, config.pretrained)
+    encoded = tokenize(
+        dataset, tokenizer, max_length=config.max_length,
+        padding="max_length" if config.padding == "max_length" else False,
+    )
     import torch
 
     n_train = len(encoded["train"])
@@ -871,15 +897,16 @@ def run(config: RunConfig | None = None, /, *, extra_callbacks: Sequence[Any] = 
         # Quiet means quiet: without its progress bar the Trainer would print every log dict.
         trainer.remove_callback(PrinterCallback)
     try:
-        train_output = trainer.train()
-        state = trainer.state
-        evals = _eval_history(state.log_history)
-        kept_step = state.best_global_step if config.early_stopping_patience is not None else state.global_step
-        kept = [e for e in evals if e.get("step") == kept_step]
-        validation = kept[-1] if kept else trainer.evaluate(encoded["validation"])
-        prediction = trainer.predict(encoded["test"])
-        # The kept model's validation scores: thresholds are chosen on these, not on test.
-        validation_prediction = trainer.predict(encoded["validation"])
+        with _quiet_library_bars():
+            train_output = trainer.train()
+            state = trainer.state
+            evals = _eval_history(state.log_history)
+            kept_step = state.best_global_step if config.early_stopping_patience is not None else state.global_step
+            kept = [e for e in evals if e.get("step") == kept_step]
+            validation = kept[-1] if kept else trainer.evaluate(encoded["validation"])
+            prediction = trainer.predict(encoded["test"])
+            # The kept model's validation scores: thresholds are chosen on these, not on test.
+            validation_prediction = trainer.predict(encoded["validation"])
     finally:
         if scratch is not None:
             scratch.cleanup()

@@ -88,6 +88,20 @@ def test_run_button_trains_and_the_page_shows_curves_table_and_progress(lab, ope
     assert rows.count() == 2  # heading + one run
     assert rows.nth(1).locator("td").first.inner_text() == "1"
     assert rows.nth(1).locator("td").nth(1).inner_text() == "tiny"
+    # On a 1366 px laptop screen the run table fits its output area: nothing to scroll sideways.
+    cell.page.set_viewport_size({"width": 1366, "height": 900})
+    table = cell.locator("table.quizkit-runs")
+    fits = table.evaluate("t => [t.getBoundingClientRect().width, t.closest('.jp-OutputArea-output').clientWidth]")
+    assert fits[0] <= fits[1], f"run table {fits[0]} px wide in a {fits[1]} px output area"
+    # ...and reads as one line per row: no cell wraps its text.
+    tallest = table.evaluate("""t => Math.max(...[...t.querySelectorAll('th, td')].map(c => {
+        const s = getComputedStyle(c);
+        const line = parseFloat(s.lineHeight) || 1.2 * parseFloat(s.fontSize);  // "normal" has no number
+        return (c.clientHeight - parseFloat(s.paddingTop) - parseFloat(s.paddingBottom)) / line;
+    }))""")
+    assert tallest < 1.5, f"a run-table cell wraps onto {tallest:.1f} lines"
+    weights = cell.locator(".widget-dropdown").filter(has_text="class weights").locator("select")
+    assert weights.evaluate("s => s.options[s.selectedIndex] ? s.options[s.selectedIndex].text : ''") == "none"
     _wait_for_change(plot, src_before)
     src_after, png_after = _image(plot)
     assert src_after != src_before and png_after != png_before

@@ -31,7 +31,7 @@ def _shown(output):
 def test_single_choice_widget_scores_explains_and_counts(capsys):
     quiz = Quiz(DEMO)
     radio, submit, _, attempts, _, feedback = _widgets(quiz, "pick-one")
-    assert "quiz.answer('pick-one', 'A')" in capsys.readouterr().out  # the text fallback
+    assert "quiz.answer('pick-one', '<option id>')" in capsys.readouterr().out  # the text fallback
     submit.click()  # nothing chosen yet
     assert "Pick exactly one option" in _shown(feedback) and attempts.value == "Attempts: 0"
     radio.value = "A"

@@ -47,4 +47,23 @@ def tokenize(
     def encode(batch: dict[str, list]) -> Any:
         return tokenizer(batch["text"], max_length=max_length, padding=padding, truncation=truncation)
 
-    return dataset_dict.map(encode, batched=True, remove_columns=[] if keep_text else ["text"], desc="Tokenizing")
+    return _without_progress_bars(
+        lambda: dataset_dict.map(encode, batched=True, remove_columns=[] if keep_text else ["text"])
+    )
+
+
+def _without_progress_bars(work: Any) -> Any:
+    """Call ``work()`` with the ``datasets`` progress bars hidden, then restore them.
+
+    ``map`` draws one bar per split; course-sized data tokenizes in about a second, and in a
+    saved notebook those bars stay behind as a stack of half-drawn lines.
+    """
+    import datasets
+
+    shown = datasets.is_progress_bar_enabled()
+    datasets.disable_progress_bars()
+    try:
+        return work()
+    finally:
+        if shown:
+            datasets.enable_progress_bars()

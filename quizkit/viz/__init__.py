@@ -429,6 +429,11 @@ class ThresholdExplorer:
 _NOT_METRICS = ("eval_loss", "eval_runtime", "eval_samples_per_second", "eval_steps_per_second", "epoch", "step")
 
 
+def _line_style(points: Sequence[Any]) -> str:
+    """A lone point drawn as a line is invisible: give it a marker."""
+    return "o" if len(points) == 1 else "-"
+
+
 class LearningCurvePlot:
     """Train loss and eval loss over training steps, from ``trainer.state.log_history``.
 
@@ -516,7 +521,7 @@ class LearningCurvePlot:
             axes = axes[:panels]
         loss_ax = axes[0]
         if self.train:
-            loss_ax.plot(*zip(*self.train), label="train loss", color="#0072b2")
+            loss_ax.plot(*zip(*self.train), _line_style(self.train), label="train loss", color="#0072b2")
         if self.eval:
             loss_ax.plot(*zip(*self.eval), "o-", label="eval loss", color="#d55e00")
         if self.best_step is not None:
@@ -533,6 +538,14 @@ class LearningCurvePlot:
                 metric_ax.axvline(self.best_step, linestyle="--", color="#009e73", label="best checkpoint")
             metric_ax.set(xlabel="Training step", ylabel=self.metric, title=f"{self.metric} on the eval set")
             metric_ax.legend()
+        from matplotlib.ticker import MaxNLocator
+
+        last_step = max(step for step, _ in self.train + self.eval)
+        for step_ax in axes[:panels]:
+            # Steps are whole numbers, and training starts at step 0: without this a single
+            # evaluation sits alone on an axis ticked 26.96, 26.98, 27.00...
+            step_ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+            step_ax.set_xlim(0, max(1, last_step) * 1.04)
         self.axes_ = axes
         self.ax_ = loss_ax
         self.figure_ = loss_ax.figure

@@ -1,0 +1,56 @@
+"""Displays a learner reads at a glance: a single evaluation in the learning curve, the
+training panel's class-weights dropdown and run table."""
+
+import matplotlib.pyplot as plt  # Agg: tests/conftest.py sets MPLBACKEND
+import pytest
+
+from quizkit.panel import TrainingPanel
+from quizkit.viz import LearningCurvePlot
+
+ONE_EVAL = [{"loss": 0.69, "step": 5}, {"loss": 0.61, "step": 10}, {"loss": 0.55, "step": 15},
+            {"eval_loss": 0.52, "eval_f1": 0.71, "step": 27}]
+
+
+def _visible_ticks(ax):
+    low, high = ax.get_xlim()
+    return [t for t in ax.get_xticks() if low <= t <= high]
+
+
+def test_a_single_evaluation_is_a_marker_on_whole_number_step_ticks():
+    curve = LearningCurvePlot(ONE_EVAL)
+    figure, axes = plt.subplots(1, 2)
+    curve.plot(ax=list(axes))
+    metric_line = axes[1].lines[0]
+    assert list(metric_line.get_xdata()) == [27] and metric_line.get_marker() == "o"
+    for ax in axes:
+        ticks = _visible_ticks(ax)
+        assert len(ticks) >= 2 and all(float(t).is_integer() for t in ticks), ticks
+        assert ax.get_xlim()[0] == 0 and ax.get_xlim()[1] > 27  # the point is inside, with room
+    plt.close(figure)
+
+
+def test_a_single_train_loss_log_is_drawn_as_a_marker():
+    curve = LearningCurvePlot([{"loss": 0.7, "step": 3}, {"eval_loss": 0.6, "step": 3}])
+    curve.plot()
+    train = next(line for line in curve.ax_.lines if line.get_label() == "train loss")
+    assert train.get_marker() == "o"
+    plt.close(curve.figure_)
+
+
+def test_class_weights_dropdown_shows_none_and_maps_to_no_weights():
+    panel = TrainingPanel()
+    assert (panel.class_weights.label, panel.class_weights.index) == ("none", 0)
+    assert panel.config().class_weights is None
+    assert panel.set(class_weights="balanced").config().class_weights == "balanced"
+    assert panel.set(class_weights=None).class_weights.label == "none"  # RunConfig's spelling works too
+    with pytest.raises(ValueError, match="class_weights"):
+        panel.set(class_weights="inverse")
+
+
+def test_run_table_groups_settings_into_few_columns():
+    from quizkit.panel import _CONFIG_COLUMNS, _METRIC_COLUMNS, _data_text
+
+    # Row number + settings + four test metrics: few enough to read at 1366 px (checked in the browser test).
+    assert 1 + len(_CONFIG_COLUMNS) + len(_METRIC_COLUMNS) <= 12
+    assert _data_text({"task": "fraud", "n": 600, "positive_rate": 0.02}) == "fraud, 600, 2% pos."
+    assert _data_text({"task": "support", "n": 300}) == "support, 300"
