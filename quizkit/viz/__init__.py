@@ -554,7 +554,7 @@ class LearningCurvePlot:
 
 # Curves, calibration and the class report live in their own modules (imported last: report
 # builds on ConfusionMatrixPlot above).
-from quizkit.viz.calibration import ReliabilityDiagram as ReliabilityDiagram
-from quizkit.viz.curves import PrecisionRecallPlot as PrecisionRecallPlot
-from quizkit.viz.curves import RocCurvePlot as RocCurvePlot
-from quizkit.viz.report import ClassificationReportPlot as ClassificationReportPlot
+from quizkit.viz.calibration import ReliabilityDiagram as ReliabilityDiagram  # noqa: E402
+from quizkit.viz.curves import PrecisionRecallPlot as PrecisionRecallPlot  # noqa: E402
+from quizkit.viz.curves import RocCurvePlot as RocCurvePlot  # noqa: E402
+from quizkit.viz.report import ClassificationReportPlot as ClassificationReportPlot  # noqa: E402
