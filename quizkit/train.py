@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
+import logging
 import math
 import os
 import tempfile
@@ -780,7 +781,7 @@ def training_arguments(config: RunConfig, output_dir: str, n_train: int, epochs:
 
 @contextlib.contextmanager
 def _quiet_library_bars() -> Iterator[None]:
-    """Hide transformers' bookkeeping progress bars for a block, then restore them.
+    """Hide transformers' bookkeeping progress bars and notices for a block, then restore them.
 
     transformers draws one "Writing model shards" bar per checkpoint; in a saved notebook they
     pile up into a stack of bars that say nothing about training (``tokenize`` hides the
@@ -790,11 +791,28 @@ def _quiet_library_bars() -> Iterator[None]:
 
     shown = hf_logging.is_progress_bar_enabled()
     hf_logging.disable_progress_bar()
+    # A short run saves two checkpoints within one second; transformers then orders them by step
+    # number (the right order) and says on stderr that mtime "may not be reliable": noise.
+    checkpoint_order = logging.getLogger("transformers.trainer_utils")
+    notice = _DropMessage("mtime may not be reliable")
+    checkpoint_order.addFilter(notice)
     try:
         yield
     finally:
+        checkpoint_order.removeFilter(notice)
         if shown:
             hf_logging.enable_progress_bar()
+
+
+class _DropMessage(logging.Filter):
+    """A logging filter that drops the records whose message contains ``text``."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return self.text not in record.getMessage()
 
 
 def _load_model(name: str, label_names: list[str], pretrained: bool | None) -> tuple[Any, Any]:
