@@ -14,7 +14,7 @@ from quizkit.error_analysis import (
 
 
 def flipped(n=400, rate=0.05, seed=0):
-    """Clean generated spam with a known set of flipped training labels."""
+    """Generated spam with a known set of flipped training labels."""
     data = make_dataset("spam", n=n, seed=seed)
     train = data["train"]
     rng = np.random.default_rng(seed)
@@ -46,9 +46,11 @@ def test_flipped_labels_are_found(seed):
     data, flips = flipped(seed=seed)
     issues = likely_label_errors(data, seed=seed)
     found = set(issues["index"])
-    # What is flagged is nearly all flips (5% of the labels, 18x enriched over 3 seeds) and at least
-    # half of the flips are caught: generated text is otherwise clean.
-    assert len(found & flips) >= 0.8 * len(found)
+    # Flips are 5% of the labels; at least half of what is flagged is a flip (10x enriched) and
+    # at least half of the flips are caught. Not all flags are flips: the spam generator writes
+    # 10% of its texts from templates both classes share, whose given label is a coin toss, and
+    # confident learning rightly doubts some of those too.
+    assert len(found & flips) >= 0.5 * len(found)
     assert len(found & flips) >= 0.5 * len(flips)
     # Most doubtful first; the suggestion is the other class for every flagged flip.
     assert issues["p_given"].is_monotonic_increasing
