@@ -73,6 +73,14 @@ def test_without_a_roster_every_submission_is_a_row():
     assert [r[0] for r in parse(done.text)[1:]] == ["ann", "bob", "eve", "zoë"] and done.complete
 
 
+def test_a_hostile_student_id_is_no_formula_without_a_roster():
+    book = make_book([[1]], names=['=HYPERLINK("http://evil.example","x")'])
+    for system in ("canvas", "moodle"):
+        cells = [c for row in parse(export(book, system, "Q").text) for c in row]
+        assert not [c for c in cells if c[:1] in ("=", "+", "-", "@")]
+        assert "'=HYPERLINK(\"http://evil.example\",\"x\")" in cells
+
+
 def test_a_student_id_with_two_submissions_gets_no_grade(roster):
     book = make_book([[1, 1], [0, 0]], names=["ann", "ann"])
     done = export(book, "canvas", "Q", roster)

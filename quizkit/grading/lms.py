@@ -28,8 +28,9 @@ The formats, as their documentation gives them:
   a user field (ID number, email address, username or user id), and each grade column to a
   grade item. quizkit writes ``Identifier, Full name, <assignment>``.
 
-Names go through :func:`~quizkit.grading.gradebook.csv_cell` (no spreadsheet formulas); ids
-are written as given, since the LMS matches on them.
+Every text cell goes through :func:`~quizkit.grading.gradebook.csv_cell`, so no cell is a
+spreadsheet formula (a student id read from a notebook is the student's to choose); the ids an
+LMS issues (numbers, e-mail addresses, user names) never start with the characters it escapes.
 
 >>> from quizkit.grading import grade_submissions
 >>> book = grade_submissions([], ["tests/fixtures/grading/grading-demo.yaml"])
@@ -179,12 +180,11 @@ def export(book: Gradebook, system: str, assignment: str, roster: Sequence[Roste
         writer.writerow([*CANVAS_HEAD, assignment])
         writer.writerow(["    Points Possible", "", "", "", "", fmt(book.max_points)])
         for e, grade in grades:
-            writer.writerow([csv_cell(e.name), safe_text(e.lms_id), safe_text(e.sis_user_id),
-                             safe_text(e.sis_login_id), csv_cell(e.section), grade])
+            writer.writerow([csv_cell(x) for x in (e.name, e.lms_id, e.sis_user_id, e.sis_login_id, e.section)] + [grade])
     else:
         writer.writerow(["Identifier", "Full name", assignment])
         for e, grade in grades:
-            writer.writerow([safe_text(e.lms_id), csv_cell(e.name), grade])
+            writer.writerow([csv_cell(e.lms_id), csv_cell(e.name), grade])
     result.text = out.getvalue()
     return result
 
