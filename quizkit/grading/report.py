@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from quizkit.grading.gradebook import fmt, safe_text
 from quizkit.grading.items import item_analysis
 from quizkit.grading.mastery import concept_mastery
-from quizkit.grading.report_items import items_section, mastery_section
+from quizkit.grading.report_items import VIEW_CSS, items_section, mastery_section
 from quizkit.records import short_answer
 
 if TYPE_CHECKING:
@@ -130,7 +130,7 @@ def report_html(book: Gradebook) -> str:
 <html lang="en"><head><meta charset="utf-8"><title>quizkit grade report</title>
 <style>body{{font-family:sans-serif;max-width:60em;margin:2em auto}}table{{border-collapse:collapse}}
 td,th{{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}}
-.warning{{background:#fff3cd;padding:.5em}}table.heatmap td{{text-align:right}}</style></head>
+.warning{{background:#fff3cd;padding:.5em}}table.heatmap td{{text-align:right}}{VIEW_CSS}</style></head>
 <body>
 <h1>Grade report</h1>
 <p>Lessons: {lessons or 'none'}. Code answers computed with isolation: {esc(book.isolation)}.</p>

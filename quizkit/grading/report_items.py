@@ -1,9 +1,8 @@
 """The report's "Items" and "Concepts" sections: HTML built from plain data, no charts needed.
 
-The items table sorts by a click on a heading through a few lines of inline script (nothing is
-fetched; without script the table reads in bank order). The concept heat map is a table whose
-cells are coloured by the share of points earned, so it needs no matplotlib and its bytes
-depend only on the numbers.
+The items table sorts by a click on a heading with no script at all (see :data:`SORTS`). The
+concept heat map is a table whose cells are coloured by the share of points earned, so it
+needs no matplotlib and its bytes depend only on the numbers.
 
 >>> items_section({"students": 0, "excluded": 0, "group_size": 0, "warning": "",
 ...                "reliability": {"method": "KR-20", "alpha": None, "sem": None, "sd": None,
@@ -19,24 +18,25 @@ from typing import Any
 from quizkit.grading.gradebook import safe_text
 from quizkit.grading.items import FLAG_DISTRACTOR, TOO_EASY, TOO_HARD
 
-SORT_SCRIPT = """<script>
-// Sort the items table by a click on a heading: numbers by data-v, text by its words.
-document.querySelectorAll("table.sortable th").forEach(function (th, col) {
-  th.style.cursor = "pointer";
-  th.addEventListener("click", function () {
-    var table = th.closest("table"), body = table.tBodies[0], rows = Array.prototype.slice.call(body.rows);
-    var up = th.getAttribute("aria-sort") !== "ascending";
-    table.querySelectorAll("th").forEach(function (h) { h.removeAttribute("aria-sort"); });
-    th.setAttribute("aria-sort", up ? "ascending" : "descending");
-    function key(r) { var c = r.cells[col]; return c.hasAttribute("data-v") ? parseFloat(c.getAttribute("data-v")) : c.textContent; }
-    rows.sort(function (a, b) {
-      var x = key(a), y = key(b), d = typeof x === "number" ? x - y : String(x).localeCompare(String(y));
-      return up ? d : -d;
-    });
-    rows.forEach(function (r) { body.appendChild(r); });
-  });
-});
-</script>"""
+# The table is sortable without any script (a report opened where scripts are blocked, or
+# previewed by an LMS that strips them, still sorts): it is written once per sort order, and a
+# heading is a link to that order's copy; CSS shows the copy the address targets, else the
+# bank order (the last copy, which a targeted earlier sibling hides).
+SORTS: list[tuple[str, str, Any]] = [  # (view id, heading, key: lower sorts first)
+    ("concepts", "concepts", lambda i: (", ".join(i["concepts"]),)),
+    ("difficulty", "difficulty", lambda i: (_low(i["difficulty"]),)),
+    ("point-biserial", "point-biserial", lambda i: (_low(i["point_biserial"]),)),
+    ("upper-lower", "upper&minus;lower", lambda i: (_low(i["upper_lower"]),)),
+    ("alpha-if-deleted", "alpha if deleted", lambda i: (-_low(i["alpha_if_deleted"]),)),
+    ("flags", "flags", lambda i: (-len(i["flags"]),)),
+]
+VIEW_CSS = (".items-view{display:none;overflow-x:auto}.items-view:target,.items-view.bank-order{display:block}"
+            ".items-view:target~.items-view.bank-order{display:none}td.options{white-space:nowrap}")
+
+
+def _low(value: float | None) -> float:
+    """Sort key: a missing value first (it needs a look as much as the lowest)."""
+    return float("-inf") if value is None else value
 
 
 def esc(text: Any) -> str:
@@ -44,10 +44,7 @@ def esc(text: Any) -> str:
 
 
 def _num(value: float | None, pattern: str = "{:.2f}") -> str:
-    """A numeric cell: shown rounded, sorted by its value (missing values sort first)."""
-    if value is None:
-        return '<td data-v="-Infinity">–</td>'
-    return f'<td data-v="{value!r}">{pattern.format(value)}</td>'
+    return "<td>–</td>" if value is None else f"<td>{pattern.format(value)}</td>"
 
 
 def _pct(value: float | None) -> str:
@@ -59,7 +56,7 @@ def _options_cell(options: list[dict[str, Any]]) -> str:
         return "<td></td>"
     lines = [f"{'✓' if o['correct'] else '✗'} {esc(o['option'])}: {_pct(o['overall'])} "
              f"(upper {_pct(o['upper'])}, lower {_pct(o['lower'])})" for o in options]
-    return "<td>" + "<br>".join(lines) + "</td>"
+    return '<td class="options">' + "<br>".join(lines) + "</td>"
 
 
 def _reliability_text(analysis: dict[str, Any]) -> str:
@@ -74,6 +71,19 @@ def _reliability_text(analysis: dict[str, Any]) -> str:
     if rel["alpha"] < 0:
         text += " A negative value means some questions contradict the others: look at the flagged ones first."
     return text
+
+
+def _head(current: str) -> str:
+    """The heading row; each sortable heading links to its sorted copy, the current one marked."""
+    def th(view: str, label: str) -> str:
+        mark = " ▲" if view == current else ""
+        return f'<th><a href="#items-by-{view}">{label}</a>{mark}</th>'
+
+    labels = dict((view, label) for view, label, _ in SORTS)
+    return ("<thead><tr>" + th("bank-order", "question") + "<th>type</th>" + th("concepts", "concepts")
+            + "<th>answered</th>" + "".join(th(v, labels[v]) for v in ("difficulty", "point-biserial", "upper-lower",
+                                                                          "alpha-if-deleted"))
+            + th("flags", "flags") + "<th>options: chosen overall (upper, lower group)</th></tr></thead>")
 
 
 def items_section(analysis: dict[str, Any], items: list[dict[str, Any]]) -> str:
@@ -98,19 +108,20 @@ def items_section(analysis: dict[str, Any], items: list[dict[str, Any]]) -> str:
                  "students who do well overall do better on this question (0.3 and up is good, below 0.1 the "
                  "question does not tell strong from weak students); alpha if deleted above the quiz's alpha means the "
                  f"quiz is more consistent without it; \"{FLAG_DISTRACTOR}\" names a wrong option that the upper group "
-                 "picks more than the lower group. Click a heading to sort.</p>")
-    rows = []
-    for i in items:
-        rows.append(
-            f"<tr><td>{esc(i['question'])}</td><td>{esc(i['type'])}</td><td>{esc(', '.join(i['concepts']))}</td>"
-            f"{_num(i['answered'], '{:d}')}{_num(i['difficulty'])}{_num(i['point_biserial'])}{_num(i['upper_lower'])}"
-            f"{_num(i['alpha_if_deleted'])}{_options_cell(i['options'])}<td>{esc('; '.join(i['flags']))}</td></tr>")
-    parts.append('<table class="sortable"><thead><tr><th>question</th><th>type</th><th>concepts</th><th>answered</th>'
-                 "<th>difficulty</th><th>point-biserial</th><th>upper&minus;lower</th><th>alpha if deleted</th>"
-                 "<th>options: chosen overall (upper, lower group)</th><th>flags</th></tr></thead><tbody>")
-    parts += rows
-    parts.append("</tbody></table>")
-    parts.append(SORT_SCRIPT)
+                 "picks more than the lower group. Click a heading to sort (▲ marks the order shown).</p>")
+    rows = [
+        f"<tr><td>{esc(i['question'])}</td><td>{esc(i['type'])}</td><td>{esc(', '.join(i['concepts']))}</td>"
+        f"{_num(i['answered'], '{:d}')}{_num(i['difficulty'])}{_num(i['point_biserial'])}{_num(i['upper_lower'])}"
+        f"{_num(i['alpha_if_deleted'])}<td>{esc('; '.join(i['flags']))}</td>{_options_cell(i['options'])}</tr>"
+        for i in items
+    ]
+    views = [(view, sorted(range(len(items)), key=lambda n, k=key: (*k(items[n]), n))) for view, _, key in SORTS]
+    views.append(("bank-order", list(range(len(items)))))
+    for view, order in views:
+        parts.append(f'<div class="items-view {view}" id="items-by-{view}">')
+        parts.append(f"<table>{_head(view)}<tbody>")
+        parts += [rows[n] for n in order]
+        parts.append("</tbody></table></div>")
     return "\n".join(parts)
 
 
