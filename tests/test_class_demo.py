@@ -12,8 +12,10 @@ import sys
 
 import class_demo
 import nbformat
+import numpy as np
 import pytest
 
+from quizkit.bank import load_bank
 from quizkit.grading import grade_submissions
 from quizkit.grading.items import FLAG_DISTRACTOR, FLAG_FLAT
 from quizkit.records import iter_records
@@ -56,6 +58,23 @@ def test_the_flawed_question_is_flagged_and_the_weak_concept_ranked_weakest(grad
     assert flawed["alpha_if_deleted"] > data["item_analysis"]["reliability"]["alpha"]  # the quiz is better without it
     ranked = [c["concept"] for c in data["mastery"]["concepts"]]
     assert ranked[0] == WEAK and len(ranked) == 4
+    # the terminal summary, its numbers recomputed with numpy from gradebook.csv and the bank's tags
+    table = list(csv.DictReader(io.StringIO((out / "gradebook.csv").read_text())))
+    bank = load_bank(class_demo.BANK)
+    keys = [f"class-demo/{q}" for q in bank.questions]
+    x = np.array([[float(row[k]) for k in keys] for row in table])
+    k = len(keys)
+    alpha = k / (k - 1) * (1 - x.var(axis=0).sum() / x.sum(axis=1).var())
+    sem = x.sum(axis=1).std(ddof=1) * np.sqrt(1 - alpha)
+    assert (f"items: KR-20 {alpha:.2f} (SEM {sem:.2f} points) over 40 student(s); flagged: {FLAWED} (does not "
+            "discriminate; a distractor attracts strong students)") in graded[1]
+    share = {}
+    for j, q in enumerate(bank.questions.values()):
+        for concept in q.concepts:
+            got, possible = share.get(concept, (0.0, 0.0))
+            share[concept] = (got + x[:, j].sum(), possible + q.points * len(x))
+    weakest = sorted(share, key=lambda c: share[c][0] / share[c][1])[:3]
+    assert "weakest concepts: " + ", ".join(f"{c} {100 * (share[c][0] / share[c][1]):.0f}%" for c in weakest) in graded[1]
     report = (out / "report.html").read_text()
     assert f"<strong>{FLAWED}</strong>: does not discriminate; a distractor attracts strong students" in report
     assert report.index(f"<tr><td>{WEAK}</td>") < report.index("<tr><td>confusion-matrix</td>")

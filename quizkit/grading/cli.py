@@ -112,9 +112,28 @@ def run_cli(args: argparse.Namespace) -> int:
           f"(code isolation: {book.isolation}): {len(book.students) - len(problems)} ok, "
           f"{len(problems)} with problems (see the status column)")
     print(safe_text("wrote " + ", ".join(map(str, written))))
-    for note in notes:
+    for note in [*class_summary(book), *notes]:
         print(safe_text(note))
     return 0
+
+
+def class_summary(book: Gradebook) -> list[str]:
+    """Two lines for the terminal: reliability and flagged questions; the weakest concepts."""
+    from quizkit.grading.items import item_analysis
+    from quizkit.grading.mastery import concept_mastery
+
+    analysis = item_analysis(book)
+    if not analysis["students"]:
+        return []
+    rel = analysis["reliability"]
+    alpha = "not defined" if rel["alpha"] is None else f"{rel['alpha']:.2f} (SEM {rel['sem']:.2f} points)"
+    flagged = [f"{i['question']} ({'; '.join(i['flags'])})" for i in analysis["items"] if i["flags"]]
+    lines = [f"items: {rel['method']} {alpha} over {analysis['students']} student(s); "
+             f"flagged: {', '.join(flagged) or 'none'}" + (f" [{analysis['warning']}]" if analysis["warning"] else "")]
+    weakest = [c for c in concept_mastery(book)["concepts"] if c["share"] is not None][:3]
+    if weakest:
+        lines.append("weakest concepts: " + ", ".join(f"{c['concept']} {100 * c['share']:.0f}%" for c in weakest))
+    return lines
 
 
 def write_lms(book: Gradebook, args: argparse.Namespace, roster: list[RosterEntry] | None, written: list[Path]) -> list[str]:
