@@ -2,6 +2,7 @@
 
     quizkit grade submissions/* --key lessons/ --out gradebook.csv --report report.html
     quizkit grade submissions/* --key lessons/ --lesson 01-confusion-matrix --out week1.csv
+    quizkit grade submissions/* --out gradebook.csv --lms canvas --assignment "Quiz 1" --roster roster.csv
 
 Code answers are computed under ``--isolation`` (default ``auto``: bubblewrap, else a
 container engine). With neither, they are "not graded: no isolation available" (0 points)
@@ -12,15 +13,24 @@ unless ``--unsafe-no-isolation`` is given: only for your own code.
 >>> add_arguments(parser)
 >>> parser.parse_args(["a.ipynb", "--out", "g.csv", "--lesson", "x"]).lesson
 ['x']
+>>> lms_path("out/gradebook.csv", "canvas"), lms_path("out/gradebook.csv", "moodle", "unmatched")
+(PosixPath('out/gradebook-canvas.csv'), PosixPath('out/gradebook-moodle-unmatched.csv'))
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from quizkit.grading.gradebook import safe_text
+from quizkit.grading.lms import SYSTEMS
 from quizkit.grading.reading import MAX_NOTEBOOK_MB
+
+if TYPE_CHECKING:
+    from quizkit.grading.gradebook import Gradebook
+    from quizkit.grading.lms import RosterEntry
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -44,6 +54,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="how code answers are isolated (default auto: bubblewrap, else docker/podman)")
     parser.add_argument("--unsafe-no-isolation", action="store_true",
                         help="run code answers without isolation when none is available: only for your own code")
+    parser.add_argument("--lms", choices=SYSTEMS,
+                        help="also write the gradebook in this LMS's import format (gradebook-canvas.csv beside --out)")
+    parser.add_argument("--assignment", metavar="NAME",
+                        help="the LMS assignment (grade item) column's name (default: the lessons graded)")
+    parser.add_argument("--roster", metavar="CSV",
+                        help="CSV with columns id,name,lms_id mapping quizkit's student ids to the LMS's (with --lms)")
+
+
+def lms_path(out: str | Path, system: str, suffix: str = "") -> Path:
+    """Where the LMS file (or its list of unmatched students) goes: beside the gradebook CSV."""
+    out = Path(out)
+    return out.with_name(f"{out.stem}-{system}{'-' + suffix if suffix else ''}.csv")
 
 
 def run_cli(args: argparse.Namespace) -> int:
@@ -60,6 +82,16 @@ def run_cli(args: argparse.Namespace) -> int:
     if args.time_limit is not None and not args.time_limit > 0:
         return fail(f"--time-limit must be a positive number of seconds, not {args.time_limit}")
     limits = Limits(wall_s=args.time_limit) if args.time_limit else None
+    if (args.roster or args.assignment) and not args.lms:
+        return fail("--roster and --assignment go with --lms canvas|moodle")
+    roster = None
+    if args.roster:
+        from quizkit.grading.lms import read_roster
+
+        try:  # read before grading: a bad roster should not cost a whole grading run
+            roster = read_roster(args.roster)
+        except ValueError as e:
+            return fail(str(e))
     try:
         masked = list(key_files(args.key)[0].values()) if args.key else []
         isolation, why = choose(args.isolation, unsafe=args.unsafe_no_isolation, masked=[*masked, *args.submissions])
@@ -74,9 +106,56 @@ def run_cli(args: argparse.Namespace) -> int:
         written = book.write(args.out, args.report)
     except (BankError, ValueError, FileNotFoundError) as e:
         return fail(str(e))
+    notes = write_lms(book, args, roster, written) if args.lms else []
     problems = [s for s in book.students if s.problems]
     print(f"graded {len(book.students)} submission(s) on {len(book.columns)} question(s) "
           f"(code isolation: {book.isolation}): {len(book.students) - len(problems)} ok, "
           f"{len(problems)} with problems (see the status column)")
     print(safe_text("wrote " + ", ".join(map(str, written))))
+    for note in [*class_summary(book), *notes]:
+        print(safe_text(note))
     return 0
+
+
+def class_summary(book: Gradebook) -> list[str]:
+    """Two lines for the terminal: reliability and flagged questions; the weakest concepts."""
+    from quizkit.grading.items import item_analysis
+    from quizkit.grading.mastery import concept_mastery
+
+    analysis = item_analysis(book)
+    if not analysis["students"]:
+        return []
+    rel = analysis["reliability"]
+    alpha = "not defined" if rel["alpha"] is None else f"{rel['alpha']:.2f} (SEM {rel['sem']:.2f} points)"
+    flagged = [f"{i['question']} ({'; '.join(i['flags'])})" for i in analysis["items"] if i["flags"]]
+    lines = [f"items: {rel['method']} {alpha} over {analysis['students']} student(s); "
+             f"flagged: {', '.join(flagged) or 'none'}" + (f" [{analysis['warning']}]" if analysis["warning"] else "")]
+    weakest = [c for c in concept_mastery(book)["concepts"] if c["share"] is not None][:3]
+    if weakest:
+        lines.append("weakest concepts: " + ", ".join(f"{c['concept']} {100 * c['share']:.0f}%" for c in weakest))
+    return lines
+
+
+def write_lms(book: Gradebook, args: argparse.Namespace, roster: list[RosterEntry] | None, written: list[Path]) -> list[str]:
+    """Write the LMS file (and the list of unmatched students, if any); the lines to print."""
+    from quizkit.grading.gradebook import write_atomic
+    from quizkit.grading.lms import default_assignment, export
+
+    done = export(book, args.lms, args.assignment or default_assignment(book), roster)
+    written.append(write_atomic(lms_path(args.out, args.lms), done.text))
+    notes = []
+    unmatched = lms_path(args.out, args.lms, "unmatched")
+    if done.complete:
+        unmatched.unlink(missing_ok=True)  # a stale list from an earlier run would mislead
+        return notes
+    written.append(write_atomic(unmatched, done.unmatched_csv()))
+    if done.missing:
+        notes.append(f"{len(done.missing)} student(s) on the roster without a submission (empty grade): "
+                     + ", ".join(e.id for e in done.missing))
+    if done.extra:
+        notes.append(f"{len(done.extra)} submission(s) not on the roster, not in the {args.lms} file: "
+                     + ", ".join(f"{s} ({src})" for s, src, _ in done.extra))
+    if done.conflicts:
+        notes.append(f"{len(done.conflicts)} student id(s) with several submissions (empty grade): " + ", ".join(done.conflicts))
+    notes.append(f"listed in {unmatched}")
+    return notes

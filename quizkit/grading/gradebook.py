@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from quizkit import __version__
+from quizkit.grading.items import item_analysis
+from quizkit.grading.mastery import concept_mastery
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -99,12 +101,19 @@ class StudentGrade:
 
 @dataclass(frozen=True)
 class Column:
-    """A gradebook column: one question of one lesson."""
+    """A gradebook column: one question of one lesson.
+
+    ``concepts`` are the question's concept tags; for choice questions ``options`` are the option
+    ids and ``correct`` the keyed ones (item analysis counts how often each option is chosen).
+    """
 
     lesson: str
     question: str
     type: str
     max_points: float
+    concepts: tuple[str, ...] = ()
+    options: tuple[str, ...] = ()
+    correct: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
@@ -142,7 +151,12 @@ class Gradebook:
         return out.getvalue()
 
     def json_text(self) -> str:
+        analysis = item_analysis(self)
         data = {
+            # item analysis (quizkit.grading.items): per question, then the class-level numbers
+            "items": analysis.pop("items"),
+            "item_analysis": analysis,
+            "mastery": concept_mastery(self),
             "quizkit": __version__,
             "isolation": self.isolation,
             "keys": self.keys,

@@ -1,7 +1,8 @@
 """The HTML class report of ``quizkit grade --report``: one self-contained page.
 
 Class summary, a histogram of totals, per-question percent correct with the most common
-wrong answer, and the submissions that could not be fully graded. Figures are matplotlib
+wrong answer, item analysis (:mod:`~quizkit.grading.items`), concept mastery with a heat map
+(:mod:`~quizkit.grading.mastery`), and the submissions that could not be fully graded. Figures are matplotlib
 PNGs embedded as base64; the page holds no timestamps, so the same gradebook gives the same
 bytes.
 
@@ -21,6 +22,9 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from quizkit.grading.gradebook import fmt, safe_text
+from quizkit.grading.items import item_analysis
+from quizkit.grading.mastery import concept_mastery
+from quizkit.grading.report_items import VIEW_CSS, items_section, mastery_section
 from quizkit.records import short_answer
 
 if TYPE_CHECKING:
@@ -119,10 +123,14 @@ def report_html(book: Gradebook) -> str:
         f"<tr><td>{esc(s.student)}</td><td>{esc(s.source)}</td><td>{esc(s.status)}</td></tr>" for s in problems
     ) or '<tr><td colspan="3">none</td></tr>'
     lessons = ", ".join(esc(k["lesson"]) for k in book.keys)
+    analysis = item_analysis(book)
+    items = items_section(analysis, analysis.pop("items"))
+    concepts = mastery_section(concept_mastery(book))
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>quizkit grade report</title>
 <style>body{{font-family:sans-serif;max-width:60em;margin:2em auto}}table{{border-collapse:collapse}}
-td,th{{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}}</style></head>
+td,th{{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}}
+.warning{{background:#fff3cd;padding:.5em}}table.heatmap td{{text-align:right}}{VIEW_CSS}</style></head>
 <body>
 <h1>Grade report</h1>
 <p>Lessons: {lessons or 'none'}. Code answers computed with isolation: {esc(book.isolation)}.</p>
@@ -134,6 +142,8 @@ td,th{{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:t
 <table><tr><th>question</th><th>type</th><th>points</th><th>answered</th><th>correct (of all submissions)</th><th>mean points</th><th>most common wrong answer</th></tr>
 {table}
 </table>
+{items}
+{concepts}
 <h2>Submissions with problems</h2>
 <table><tr><th>student</th><th>source</th><th>status</th></tr>
 {failed}

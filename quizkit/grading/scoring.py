@@ -277,11 +277,20 @@ def grade_submissions(
         bank = bank_for(lesson, index)
         _check_key(bank)
         key_list.append({"lesson": lesson, "path": str(bank.path), "hash": bank.hash})
-        columns += [Column(lesson, q.id, q.type, float(q.points)) for q in bank.questions.values()]
+        columns += [column_for(lesson, q) for q in bank.questions.values()]
     _flag_shared_ids(results)
     results.sort(key=lambda s: (s.student, s.source))
     name = "unavailable" if isolation is None else isolation.name
     return Gradebook(results, columns, key_list, isolation=name)
+
+
+def column_for(lesson: str, q: Any) -> Column:
+    """The gradebook column of question ``q``: its points, concept tags and, for choice questions, the key."""
+    options, correct = (), ()
+    if q.type in ("single_choice", "multiple_choice"):
+        options = tuple(q.option_ids)
+        correct = (q.correct,) if isinstance(q.correct, str) else tuple(q.correct or ())
+    return Column(lesson, q.id, q.type, float(q.points), tuple(q.concepts), options, correct)
 
 
 def _flag_shared_ids(results: list[StudentGrade]) -> None:
