@@ -6,8 +6,11 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
-from quizkit.bank import AnswerError, BankError, find_bank, load_bank, normalize_text
+from quizkit.quiz.loading import find_bank, load_bank
+from quizkit.quiz.scoring import AnswerError, normalize_text
+from quizkit.quiz.validation import BankError
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -159,8 +162,10 @@ def test_normalize_text():
 
 
 def test_check_lessons_on_single_files_and_missing_paths(tmp_path):
-    ok = _check_lessons(DEMO, ROOT / "lessons" / "00-start-here.yaml")
-    assert ok.returncode == 0 and ok.stdout.startswith("OK: 2 bank(s), 12 question(s)")
+    start = ROOT / "lessons" / "00-start-here.yaml"
+    n_questions = sum(len(yaml.safe_load(path.read_text())["questions"]) for path in (DEMO, start))
+    ok = _check_lessons(DEMO, start)
+    assert ok.returncode == 0 and ok.stdout.startswith(f"OK: 2 bank(s), {n_questions} question(s)")
     missing = _check_lessons(tmp_path / "nope")
     assert missing.returncode == 1 and f"{tmp_path / 'nope'}: no such file or folder" in missing.stdout
     (tmp_path / "empty").mkdir()

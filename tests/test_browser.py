@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from quizkit.records import iter_records, validate_record
+from quizkit.quiz.records import iter_records, validate_record
 
 pytest_plugins = ["browser_support"]
 pytestmark = pytest.mark.browser

@@ -8,9 +8,10 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from quizkit.bank import AnswerError, load_bank
+from quizkit.quiz.loading import load_bank
+from quizkit.quiz.scoring import AnswerError
 from quizkit.quiz import Quiz, source_of
-from quizkit.records import bundle, iter_records, make_record, validate_record
+from quizkit.quiz.records import bundle, iter_records, make_record, validate_record
 
 DEMO = Path(__file__).parent / "fixtures" / "quiz-demo.yaml"
 

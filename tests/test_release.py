@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from quizkit.bank import load_bank
+from quizkit.quiz.loading import bank_files, load_bank
 from quizkit.quiz import Quiz
-from quizkit.release import release_bank
+from quizkit.quiz.release import release_bank
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = Path(__file__).parent / "fixtures" / "quiz-demo.yaml"
-COURSE_BANKS = sorted(p for p in (ROOT / "lessons").glob("*.yaml") if p.name != "course.yaml")
+COURSE_BANKS = bank_files(ROOT / "lessons")
 
 
 def _answers(q):

@@ -47,7 +47,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run_cli(args: argparse.Namespace) -> int:
-    from quizkit.bank import BankError
+    from quizkit.quiz.validation import BankError
     from quizkit.grading.isolation import Limits, choose
     from quizkit.grading.scoring import grade_submissions, key_files
 

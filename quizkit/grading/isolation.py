@@ -19,7 +19,7 @@ Isolation backends (``--isolation``):
   (``QUIZKIT_GRADE_IMAGE``, default ``python:<this version>-slim``) gets this Python
   environment's site-packages mounted read-only.
 - ``none``: a plain child process. Only resource limits and the wall-clock kill: the learner's
-  own code on the learner's own machine (:meth:`quizkit.quiz.Quiz.check`), or an instructor
+  own code on the learner's own machine (:meth:`quizkit.quiz.widget.Quiz.check`), or an instructor
   grading their own code (``--unsafe-no-isolation``).
 
 Every backend sets the same limits inside the child before the learner's code runs: CPU

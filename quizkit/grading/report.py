@@ -21,7 +21,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from quizkit.grading.gradebook import fmt, safe_text
-from quizkit.records import short_answer
+from quizkit.quiz.records import short_answer
 
 if TYPE_CHECKING:
     from quizkit.grading.gradebook import AnswerGrade, Gradebook

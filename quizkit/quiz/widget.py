@@ -1,7 +1,7 @@
 """Quiz cells: ask a bank's questions with core ipywidgets, score them, save the answers.
 
 Every submitted answer (Submit button, :meth:`Quiz.answer` or :meth:`Quiz.check`) becomes an
-answer record in the notebook itself (see :mod:`quizkit.records`): ``ask`` leaves a display in
+answer record in the notebook itself (see :mod:`quizkit.quiz.records`): ``ask`` leaves a display in
 its cell that each submit updates, so the saved ``.ipynb`` holds the latest answer.
 
 >>> quiz = Quiz("00-start-here")                      # doctest: +SKIP
@@ -20,8 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from quizkit.bank import FEEDBACK_MODES, AnswerError, Bank, Score, load_bank
-from quizkit.records import bundle, make_record
+from quizkit.quiz.loading import load_bank
+from quizkit.quiz.records import bundle, make_record
+from quizkit.quiz.schema import FEEDBACK_MODES, Bank
+from quizkit.quiz.scoring import AnswerError, Score
 
 
 @dataclass
