@@ -48,6 +48,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from quizkit.grading._runner import STATUSES
+
 RUNNER = Path(__file__).with_name("_runner.py")
 PACKAGE = Path(__file__).resolve().parents[1]  # the quizkit package folder
 RESULT_BYTES = 1 << 20
@@ -350,7 +352,7 @@ def _report(raw: bytes, n_calls: int) -> dict[str, Any] | None:
         report = json.loads(raw.decode("utf-8"))
     except (ValueError, RecursionError):
         return None
-    if not isinstance(report, dict) or report.get("status") not in ("ran", "syntax", "raised", "missing", "setup"):
+    if not isinstance(report, dict) or report.get("status") not in STATUSES:
         return None
     if report["status"] == "ran":
         values = report.get("results")
