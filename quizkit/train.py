@@ -904,6 +904,11 @@ def run(config: RunConfig | None = None, /, *, extra_callbacks: Sequence[Any] = 
             kept_step = state.best_global_step if config.early_stopping_patience is not None else state.global_step
             kept = [e for e in evals if e.get("step") == kept_step]
             validation = kept[-1] if kept else trainer.evaluate(encoded["validation"])
+            # transformers 5 groups evaluation batches by length too (PR #33514), so predict()
+            # would return rows out of the dataset's order; the scores must line up with the
+            # dataset's labels and texts here and in any later trainer.predict() a learner makes.
+            # The training arguments actually used stay recorded in extra["training_arguments"].
+            trainer.args.train_sampling_strategy = "random"
             prediction = trainer.predict(encoded["test"])
             # The kept model's validation scores: thresholds are chosen on these, not on test.
             validation_prediction = trainer.predict(encoded["validation"])

@@ -249,3 +249,18 @@ def test_minilm_learns_spam_in_one_epoch():
     print(f"MiniLM spam n=600, 1 epoch: {elapsed:.1f} s, peak RSS {peak_mib:.0f} MiB, "
           f"validation accuracy {result.validation_metrics['accuracy']:.3f}")
     assert result.validation_metrics["accuracy"] > 0.85
+
+
+def test_scores_line_up_with_the_test_rows_under_length_grouping():
+    # group_by_length (the default) also groups transformers 5's evaluation batches; the run's
+    # scores must still belong to the rows they sit next to. Each text is scored alone here.
+    result = run(data={"task": "spam", "n": 200}, epochs=1, seed=3, **TINY)
+    assert result.trainer.args.train_sampling_strategy == "random"
+    assert result.extra["training_arguments"]["train_sampling_strategy"] == "group_by_length"
+    tokenizer, model = result.trainer.processing_class, result.trainer.model.eval()
+    lengths = {len(tokenizer(t)["input_ids"]) for t in result.test_texts}
+    assert len(lengths) > 5, "the test texts must differ in length for this to test anything"
+    with torch.no_grad():
+        alone = [torch.softmax(model(**tokenizer(t, truncation=True, max_length=48, return_tensors="pt").to(model.device)).logits, -1)[0, 1].item()
+                 for t in result.test_texts]
+    np.testing.assert_allclose(result.test_scores, alone, atol=1e-4)
