@@ -254,3 +254,16 @@ def test_an_error_in_the_submit_callback_is_shown_in_the_cell(tmp_path):
     shown = [o for m in state.values() if m["model_name"] == "OutputModel" for o in m["state"].get("outputs", [])]
     errors = [o for o in shown if o["output_type"] == "error"]
     assert [(e["ename"], e["evalue"]) for e in errors] == [("AttributeError", "'int' object has no attribute 'rlimits'")]
+
+
+def test_records_take_exactly_the_banks_question_types():
+    from quizkit.quiz.schema import QUESTION_TYPES
+
+    def record(type_):
+        return make_record(lesson="l", question="q", type=type_, answer="x", attempts=1, bank_hash="sha256:" + "0" * 64)
+
+    assert QUESTION_TYPES == ("single_choice", "multiple_choice", "numeric", "text", "code")
+    for type_ in QUESTION_TYPES:
+        assert validate_record(record(type_))["type"] == type_
+    with pytest.raises(ValueError, match="type"):
+        validate_record(record("essay"))

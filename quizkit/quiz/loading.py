@@ -53,7 +53,6 @@ def _read_yaml(path: Path, shown: str) -> tuple[Any, list[Problem]]:
         return None, [Problem(shown, f"{where}invalid YAML: {reason}")]
 
 
-
 def _course_for(path: Path) -> tuple[Course | None, list[Problem]]:
     course_path = path.parent / COURSE_FILE
     if not course_path.is_file():

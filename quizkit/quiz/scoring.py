@@ -52,7 +52,6 @@ class Score:
         return cls(correct, max_points if correct else 0.0, max_points, feedback)
 
 
-
 # --------------------------------------------------------------------------- answers
 
 
@@ -143,8 +142,6 @@ def open_lock(lock: Lock, salt: str, question: str, canonical: str) -> str | Non
     data = base64.b64decode(lock.sealed)
     pad = hashlib.shake_256(_digest(salt, question, "seal", canonical)).digest(len(data))
     return bytes(a ^ b for a, b in zip(data, pad)).decode()
-
-
 
 
 # --------------------------------------------------------------------------- code questions

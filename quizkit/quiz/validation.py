@@ -50,7 +50,6 @@ class BankError(ValueError):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
-
 def _field_path(loc: Sequence[Any]) -> str:
     return ".".join(str(part) for part in loc)
 
