@@ -14,6 +14,8 @@ True
 True
 >>> QUESTION_TYPES
 ('single_choice', 'multiple_choice', 'numeric', 'text', 'code')
+>>> CHOICE_TYPES
+('single_choice', 'multiple_choice')
 
 A bank written by ``quizkit release`` (see :mod:`quizkit.quiz.release`) holds salted hashes in
 place of the answer key; its questions score the same way.
@@ -288,6 +290,8 @@ QUESTION = TypeAdapter(Question)
 # The one list of question types, read off the models' ``type`` tags.
 QUESTION_TYPES: tuple[str, ...] = tuple(get_args(cls.model_fields["type"].annotation)[0] for cls in QUESTION_CLASSES)
 QuestionType = Literal[QUESTION_TYPES]  # type: ignore[valid-type]
+# The types answered by picking options (their answers are option ids).
+CHOICE_TYPES: tuple[str, ...] = tuple(t for t, cls in zip(QUESTION_TYPES, QUESTION_CLASSES) if issubclass(cls, _Choice))
 
 
 class Release(_Strict):

@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from quizkit.quiz.schema import QUESTION_TYPES, Check, Code
+from quizkit.quiz.schema import CHOICE_TYPES, QUESTION_TYPES, Check, Code
 from quizkit.quiz.scoring import normalize_text
 
 COURSE_FILE = "course.yaml"
@@ -155,7 +155,7 @@ def question_problems(file: str, q: Any, concepts: set[str] | None, released: bo
         for concept in q.concepts:
             if concept not in concepts:
                 problems.append(Problem(file, f"unknown concept {concept!r} (not in {COURSE_FILE})", q.id, "concepts"))
-    if q.type in ("single_choice", "multiple_choice"):
+    if q.type in CHOICE_TYPES:
         ids = q.option_ids
         listing = ", ".join(ids)
         for n, option in enumerate(q.options):
