@@ -98,7 +98,7 @@ def main() -> int:
     import nbformat
     from nbclient import NotebookClient
 
-    from quizkit.bank import load_bank
+    from quizkit.quiz.loading import load_bank
     from quizkit.grading.scripts import key_answers, scripted_submission
 
     bank = load_bank(args.key)

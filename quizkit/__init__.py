@@ -24,7 +24,7 @@ except PackageNotFoundError:  # a source tree on sys.path that was never install
 
 # public name -> module that defines it
 _LAZY = {
-    "Quiz": "quizkit.quiz",
+    "Quiz": "quizkit.quiz.widget",
     "load_classifier": "quizkit.models",
     "make_dataset": "quizkit.data",
     "from_counts": "quizkit.metrics",

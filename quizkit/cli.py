@@ -7,7 +7,7 @@ subcommand being run, so ``quizkit --help`` answers instantly.
 >>> sorted(COMMANDS)
 ['check-lessons', 'grade', 'release']
 >>> main(["check-lessons", "lessons/00-start-here.yaml"])
-OK: 1 bank(s), 5 question(s) in lessons/00-start-here.yaml.
+OK: 1 bank(s), 6 question(s) in lessons/00-start-here.yaml.
 0
 """
 
@@ -22,8 +22,8 @@ from quizkit import __version__
 
 # name -> (module, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
-    "check-lessons": ("quizkit.bank", "validate question banks (lessons/*.yaml); exit 1 on any problem"),
-    "release": ("quizkit.release", "write a student copy of a question bank without the answer key in plain text"),
+    "check-lessons": ("quizkit.quiz.check", "validate question banks (lessons/*.yaml); exit 1 on any problem"),
+    "release": ("quizkit.quiz.release", "write a student copy of a question bank without the answer key in plain text"),
     "grade": ("quizkit.grading.cli", "grade saved notebooks (one file or folder per student) into a gradebook"),
 }
 

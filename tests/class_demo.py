@@ -83,8 +83,8 @@ def write_class(folder: Path, seed: int = 0, students: int = STUDENTS) -> list[P
     """Write one notebook per simulated student into ``folder``; return their paths."""
     import nbformat
 
-    from quizkit.bank import load_bank
-    from quizkit.records import bundle, make_record
+    from quizkit.quiz.loading import load_bank
+    from quizkit.quiz.records import bundle, make_record
 
     bank = load_bank(BANK)
     folder.mkdir(parents=True, exist_ok=True)

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from quizkit.bank import AnswerError, BankError, find_bank, load_bank, normalize_text
+from quizkit.quiz.loading import find_bank, load_bank
+from quizkit.quiz.scoring import AnswerError, normalize_text
+from quizkit.quiz.validation import BankError
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -160,12 +162,41 @@ def test_normalize_text():
 
 
 def test_check_lessons_on_single_files_and_missing_paths(tmp_path):
-    banks = (DEMO, ROOT / "lessons" / "00-start-here.yaml")
-    ok = _check_lessons(*banks)
-    n_questions = sum(len(yaml.safe_load(b.read_text())["questions"]) for b in banks)
-    assert ok.returncode == 0 and ok.stdout.startswith(f"OK: 2 bank(s), {n_questions} question(s)"), ok.stdout
+    start = ROOT / "lessons" / "00-start-here.yaml"
+    n_questions = sum(len(yaml.safe_load(path.read_text())["questions"]) for path in (DEMO, start))
+    ok = _check_lessons(DEMO, start)
+    assert ok.returncode == 0 and ok.stdout.startswith(f"OK: 2 bank(s), {n_questions} question(s)")
     missing = _check_lessons(tmp_path / "nope")
     assert missing.returncode == 1 and f"{tmp_path / 'nope'}: no such file or folder" in missing.stdout
     (tmp_path / "empty").mkdir()
     no_course = _check_lessons(tmp_path / "empty")
     assert no_course.returncode == 1 and "course.yaml: missing" in no_course.stdout
+
+
+def test_a_key_edited_between_two_gradings_in_one_process_is_read_again(tmp_path):
+    """The grader caches key banks; the cache must notice an instructor's fix to the key."""
+    import json
+
+    from quizkit.grading import grade_submissions
+    from quizkit.quiz.records import bundle, make_record
+
+    key = tmp_path / "grading-demo.yaml"
+    source = (FIXTURES / "grading" / "grading-demo.yaml").read_text()
+    key.write_text(source)
+    bank = load_bank(key)
+    record = make_record(lesson=bank.id, question="pick", type="single_choice", answer="A", attempts=1,
+                         bank_hash=bank.key_hash, student="ada")
+    nb = {"nbformat": 4, "nbformat_minor": 5, "metadata": {},
+          "cells": [{"cell_type": "code", "metadata": {}, "source": "", "execution_count": 1,
+                     "id": "c1", "outputs": [{"output_type": "display_data", "data": bundle(record), "metadata": {}}]}]}
+    notebook = tmp_path / "ada.ipynb"
+    notebook.write_text(json.dumps(nb))
+
+    def points():
+        (ada,) = grade_submissions([notebook], [key], jobs=1).students
+        return ada.answers["grading-demo/pick"].points
+
+    assert points() == 0  # the fixture's key is B
+    assert source.count("    correct: B\n") == 1
+    key.write_text(source.replace("    correct: B\n", "    correct: A\n"))  # same size, maybe the same mtime
+    assert points() == 1

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from quizkit.records import iter_records, validate_record
+from quizkit.quiz.records import iter_records, validate_record
 
 pytest_plugins = ["browser_support"]
 pytestmark = pytest.mark.browser
@@ -41,3 +41,16 @@ def test_quiz_cell_answer_is_saved_in_the_notebook(lab, open_notebook):
     record = validate_record(records[0])
     assert (record["lesson"], record["question"], record["answer"]) == ("quiz-demo", "pick-one", "C")
     assert (record["attempts"], record["correct"], record["student"]) == (1, True, "ada")
+
+
+def test_an_error_in_the_submit_callback_shows_in_the_cell(lab, open_notebook):
+    """A Submit click is a widget callback: its error must reach the cell, not the log console."""
+    # limits=5 (seconds, the learner thinks) is not a Limits: running the checks fails.
+    lab.write_notebook("error.ipynb", [f'from quizkit import Quiz\nquiz = Quiz({str(DEMO)!r}, limits=5)\nquiz.ask("write-double")'])
+    notebook = open_notebook("error.ipynb")
+    notebook.run_cell(0)
+    cell = notebook.cell(0)
+    cell.locator(".widget-textarea textarea").fill("def double(x):\n    return 2 * x\n")
+    cell.locator("button", has_text="Submit").click()
+    cell.get_by_text("'int' object has no attribute 'rlimits'").wait_for()
+    assert cell.locator(".widget-output").get_by_text("AttributeError").first.is_visible()

@@ -15,10 +15,10 @@ import nbformat
 import numpy as np
 import pytest
 
-from quizkit.bank import load_bank
+from quizkit.quiz.loading import load_bank
 from quizkit.grading import grade_submissions
 from quizkit.grading.items import FLAG_DISTRACTOR, FLAG_FLAT
-from quizkit.records import iter_records
+from quizkit.quiz.records import iter_records
 
 FOLDER = class_demo.FOLDER
 SUBMISSIONS = sorted((FOLDER / "submissions").glob("*.ipynb"))

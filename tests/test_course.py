@@ -19,7 +19,7 @@ import pytest
 import yaml
 from IPython.core.inputtransformer2 import TransformerManager
 
-from quizkit.bank import load_bank
+from quizkit.quiz.loading import load_bank
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = ROOT / "lessons"

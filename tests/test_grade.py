@@ -12,7 +12,7 @@ from grading_support import bwrap_or_skip
 
 from quizkit.grading import Limits, grade_submissions
 from quizkit.grading.scripts import scripted_submission
-from quizkit.records import MIME_TYPE
+from quizkit.quiz.records import MIME_TYPE
 
 FIXTURES = Path(__file__).parent / "fixtures" / "grading"
 NOTEBOOK = FIXTURES / "grading-demo.ipynb"
@@ -332,7 +332,7 @@ def test_progress_bar_on_a_terminal_plain_counts_otherwise(iso, klass):
 @pytest.mark.slow
 def test_a_real_lesson_notebook_scripted_and_graded(tmp_path):
     iso = bwrap_or_skip()
-    from quizkit.bank import load_bank
+    from quizkit.quiz.loading import load_bank
     from quizkit.grading.scripts import key_answers
 
     root = Path(__file__).parents[1]
@@ -349,8 +349,8 @@ def test_a_real_lesson_notebook_scripted_and_graded(tmp_path):
 
 
 def test_the_maximum_belongs_to_the_assignment(iso, klass, tmp_path):
-    from quizkit.bank import load_bank
-    from quizkit.records import bundle, make_record
+    from quizkit.quiz.loading import load_bank
+    from quizkit.quiz.records import bundle, make_record
 
     keys = tmp_path / "keys"
     keys.mkdir()

@@ -8,9 +8,10 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from quizkit.bank import AnswerError, load_bank
+from quizkit.quiz.loading import load_bank
+from quizkit.quiz.scoring import AnswerError
 from quizkit.quiz import Quiz, source_of
-from quizkit.records import bundle, iter_records, make_record, validate_record
+from quizkit.quiz.records import bundle, iter_records, make_record, validate_record
 
 DEMO = Path(__file__).parent / "fixtures" / "quiz-demo.yaml"
 
@@ -236,3 +237,33 @@ def test_notebook_code_checks_survive_errors_loops_and_floods(tmp_path):
     assert len(json.dumps(nb.cells[4].outputs)) < 50_000  # the flood stays out of the notebook
     assert nb.cells[6].outputs[0]["text"] == "kernel alive 5\n"
     assert not any(o.get("output_type") == "error" for c in nb.cells for o in c.outputs)
+
+
+def test_an_error_in_the_submit_callback_is_shown_in_the_cell(tmp_path):
+    """A Submit click runs in a widget callback: its error lands in the question's feedback
+    Output (saved with the notebook's widget state), not in JupyterLab's log console."""
+    _, nb = _execute(tmp_path, [
+        # limits=5 (seconds, the learner thinks) is not a Limits: running the checks fails.
+        f"from quizkit import Quiz\nquiz = Quiz({str(DEMO)!r}, limits=5)",
+        'quiz.ask("write-double")',
+        'view = quiz._views["write-double"]\nview.input.value = "def double(x):\\n    return 2 * x\\n"\n'
+        'view.submit_button.click()\nprint("the cell goes on")',
+    ])
+    assert [o.get("text") for o in nb.cells[2].outputs] == ["the cell goes on\n"]
+    state = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    shown = [o for m in state.values() if m["model_name"] == "OutputModel" for o in m["state"].get("outputs", [])]
+    errors = [o for o in shown if o["output_type"] == "error"]
+    assert [(e["ename"], e["evalue"]) for e in errors] == [("AttributeError", "'int' object has no attribute 'rlimits'")]
+
+
+def test_records_take_exactly_the_banks_question_types():
+    from quizkit.quiz.schema import QUESTION_TYPES
+
+    def record(type_):
+        return make_record(lesson="l", question="q", type=type_, answer="x", attempts=1, bank_hash="sha256:" + "0" * 64)
+
+    assert QUESTION_TYPES == ("single_choice", "multiple_choice", "numeric", "text", "code")
+    for type_ in QUESTION_TYPES:
+        assert validate_record(record(type_))["type"] == type_
+    with pytest.raises(ValueError, match="type"):
+        validate_record(record("essay"))

@@ -6,9 +6,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from quizkit.bank import check_lessons, length_warnings, load_bank
+from quizkit.quiz.check import check_lessons, length_warnings
+from quizkit.quiz.loading import load_bank
 from quizkit.quiz import Quiz
-from quizkit.records import validate_record
+from quizkit.quiz.records import validate_record
 
 DEMO = Path(__file__).parent / "fixtures" / "quiz-demo.yaml"
 LESSONS = Path(__file__).parent.parent / "lessons"

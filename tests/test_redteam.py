@@ -24,11 +24,11 @@ from pathlib import Path
 import pytest
 from grading_support import bwrap_or_skip
 
-from quizkit.bank import load_bank
+from quizkit.quiz.loading import load_bank
 from quizkit.grading import Limits, grade_submissions
 from quizkit.grading.isolation import PACKAGE
-from quizkit.records import MIME_TYPE as MIME
-from quizkit.records import bundle, make_record
+from quizkit.quiz.records import MIME_TYPE as MIME
+from quizkit.quiz.records import bundle, make_record
 
 FIXTURES = Path(__file__).parent / "fixtures" / "grading"
 LESSON = "grading-demo"

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from quizkit.bank import load_bank
+from quizkit.quiz.loading import load_bank
 from quizkit.quiz import Quiz
-from quizkit.release import release_bank
+from quizkit.quiz.release import release_bank
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = Path(__file__).parent / "fixtures" / "quiz-demo.yaml"

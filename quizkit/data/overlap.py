@@ -28,6 +28,9 @@ _SHOWN_EXAMPLES = 5
 
 def normalise(text: str) -> str:
     """Lower-case and collapse runs of whitespace: what "exact duplicate" compares."""
+    # Not the quiz's answer normaliser (quizkit.quiz.scoring.normalize_text), which also drops
+    # punctuation: a duplicate check keeps it (near-duplicates are the similarity's job), and
+    # data, on the ground floor, imports nothing of the quiz side.
     return " ".join(text.lower().split())
 
 

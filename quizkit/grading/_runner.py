@@ -23,6 +23,8 @@ import resource
 import sys
 
 LEARNER_FILE = "<your code>"
+# What this process may report (its JSON "status"); the grader refuses any other.
+STATUSES = ("ran", "syntax", "raised", "missing", "setup")
 MESSAGE_CHARS = 600
 MAX_DEPTH = 50
 MAX_ITEMS = 100_000

@@ -19,7 +19,7 @@ Isolation backends (``--isolation``):
   (``QUIZKIT_GRADE_IMAGE``, default ``python:<this version>-slim``) gets this Python
   environment's site-packages mounted read-only.
 - ``none``: a plain child process. Only resource limits and the wall-clock kill: the learner's
-  own code on the learner's own machine (:meth:`quizkit.quiz.Quiz.check`), or an instructor
+  own code on the learner's own machine (:meth:`quizkit.quiz.widget.Quiz.check`), or an instructor
   grading their own code (``--unsafe-no-isolation``).
 
 Every backend sets the same limits inside the child before the learner's code runs: CPU
@@ -47,6 +47,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from quizkit.grading._runner import STATUSES
 
 RUNNER = Path(__file__).with_name("_runner.py")
 PACKAGE = Path(__file__).resolve().parents[1]  # the quizkit package folder
@@ -350,7 +352,7 @@ def _report(raw: bytes, n_calls: int) -> dict[str, Any] | None:
         report = json.loads(raw.decode("utf-8"))
     except (ValueError, RecursionError):
         return None
-    if not isinstance(report, dict) or report.get("status") not in ("ran", "syntax", "raised", "missing", "setup"):
+    if not isinstance(report, dict) or report.get("status") not in STATUSES:
         return None
     if report["status"] == "ran":
         values = report.get("results")

@@ -37,6 +37,8 @@ import statistics
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from quizkit.quiz.schema import CHOICE_TYPES
+
 if TYPE_CHECKING:
     from quizkit.grading.gradebook import Column, Gradebook, StudentGrade
 
@@ -48,7 +50,6 @@ TOO_EASY, TOO_HARD, LOW_DISCRIMINATION = 0.95, 0.2, 0.1
 DISTRACTOR_MIN_RATE = 0.1
 FLAG_EASY, FLAG_HARD = "too easy", "too hard"
 FLAG_FLAT, FLAG_DISTRACTOR = "does not discriminate", "a distractor attracts strong students"
-CHOICE_TYPES = ("single_choice", "multiple_choice")
 
 
 def pearson(x: Sequence[float], y: Sequence[float]) -> float | None:

@@ -128,7 +128,7 @@ def _read_notebook(path: Path, max_mb: float, problems: list[str]) -> tuple[list
     if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list) or not isinstance(nb.get("nbformat"), int):
         problems.append(f"{name}: invalid notebook (JSON without nbformat and a list of cells)")
         return None
-    from quizkit.records import iter_records
+    from quizkit.quiz.records import iter_records
 
     records = []
     for n, cell in enumerate(nb["cells"]):
@@ -154,7 +154,7 @@ def read_submission(path: str | Path, bank_for: Any = None, max_mb: float = MAX_
     Keeps the latest record per question (latest ``time``, then most ``attempts``) whose
     lesson and question the key knows and whose type matches the question's.
     """
-    from quizkit.records import validate_record
+    from quizkit.quiz.records import validate_record
 
     path = Path(path)
     problems: list[str] = []

@@ -25,7 +25,7 @@ from quizkit.grading.gradebook import fmt, safe_text
 from quizkit.grading.items import item_analysis
 from quizkit.grading.mastery import concept_mastery
 from quizkit.grading.report_items import VIEW_CSS, items_section, mastery_section
-from quizkit.records import short_answer
+from quizkit.quiz.records import short_answer
 
 if TYPE_CHECKING:
     from quizkit.grading.gradebook import AnswerGrade, Gradebook

@@ -1,10 +1,10 @@
 """``quizkit grade``: saved notebooks in, gradebook (CSV + JSON twin, optional HTML report) out.
 
-Each answer record in a notebook (see :mod:`quizkit.records`) is re-scored against the answer
+Each answer record in a notebook (see :mod:`quizkit.quiz.records`) is re-scored against the answer
 key; the ``correct`` flag stored in the file is never trusted. Choice answers compare option
 ids, numeric and text answers are scored without running anything; a code answer's outputs are
 computed in an isolated process (:mod:`quizkit.grading.isolation`) and judged here against the
-key (:meth:`quizkit.bank.Code.judge`). Whatever is wrong with one submission goes into its
+key (:func:`quizkit.quiz.scoring.judge_code`). Whatever is wrong with one submission goes into its
 ``status``; the batch never stops for it.
 
 The maximum belongs to the assignment: ``lessons`` (``--lesson``) fixes the lessons that count;
@@ -26,7 +26,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from quizkit.bank import NOT_BANKS
+from quizkit.quiz.loading import bank_files
 from quizkit.grading.gradebook import AnswerGrade, Column, Gradebook, StudentGrade
 from quizkit.grading.reading import (
     LESSON_ID,
@@ -46,13 +46,13 @@ NOT_GRADED = "not graded: no isolation available"
 def key_files(keys: Iterable[str | Path]) -> tuple[dict[str, Path], list[str]]:
     """Map lesson id -> bank file for ``--key`` folders and files: (index, explicitly named ids).
 
-    Folders contribute each ``*.yaml`` but course.yaml and claims.yaml (``NOT_BANKS``); a bank named twice is an error.
+    Folders contribute their banks (:func:`quizkit.quiz.loading.bank_files`); a bank named twice is an error.
     """
     index: dict[str, Path] = {}
     explicit: list[str] = []
     for key in map(Path, keys):
         if key.is_dir():
-            files = sorted(p for p in key.glob("*.yaml") if p.name not in NOT_BANKS)
+            files = bank_files(key)
             if not files:
                 raise ValueError(f"--key {key}: the folder holds no question banks (*.yaml)")
         elif key.is_file():
@@ -68,13 +68,13 @@ def key_files(keys: Iterable[str | Path]) -> tuple[dict[str, Path], list[str]]:
     return index, explicit
 
 
-# (lesson id, bank file) -> Bank; one cache per process (workers inherit it when forked).
-_BANKS: dict[tuple[str, Path], Any] = {}
-
-
 def bank_for(lesson: str, index: dict[str, Path] | None) -> Any:
-    """The key bank for a lesson (cached per process); None for a lesson the key lacks."""
-    from quizkit.bank import find_bank, load_bank
+    """The key bank for a lesson; None for a lesson the key lacks.
+
+    Banks are cached per process and per file content (workers inherit the cache when
+    forked), so a key edited between two gradings in one kernel is read again.
+    """
+    from quizkit.quiz.loading import find_bank, load_bank_cached
 
     if index is None:
         # Only plain ids: a record naming a path must not pick its own answer key.
@@ -88,10 +88,7 @@ def bank_for(lesson: str, index: dict[str, Path] | None) -> Any:
         file = index[lesson]
     else:
         return None
-    cache_key = (lesson, file.resolve())
-    if cache_key not in _BANKS:
-        _BANKS[cache_key] = load_bank(file)
-    return _BANKS[cache_key]
+    return load_bank_cached(file)
 
 
 def _check_key(bank: Any) -> None:
@@ -104,7 +101,7 @@ def _check_key(bank: Any) -> None:
 
 def score_answer(q: Any, record: dict[str, Any], limits: Any, isolation: Any) -> AnswerGrade:
     """Score one record against its question; code is computed under ``isolation`` (None: not graded)."""
-    from quizkit.bank import AnswerError
+    from quizkit.quiz.scoring import AnswerError
 
     checks = None
     try:
@@ -245,7 +242,7 @@ def grade_submissions(
     :class:`~quizkit.grading.isolation.Limits`; ``progress`` a stream (stderr).
     """
     # Imported here, before the pool forks, so that the workers do not each import them.
-    for module in ("quizkit.bank", "quizkit.records"):
+    for module in ("quizkit.quiz.loading", "quizkit.quiz.records"):
         importlib.import_module(module)
     index, explicit = key_files(keys) if keys else (None, [])
     for lesson in index or {}:  # every key bank is loaded (and validated: BankError) before forking

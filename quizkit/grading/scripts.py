@@ -1,6 +1,6 @@
 """Scripted submissions: execute a notebook as a learner would, for tests, benchmarks and demos.
 
->>> from quizkit.bank import load_bank
+>>> from quizkit.quiz.loading import load_bank
 >>> right, wrong = key_answers(load_bank("00-start-here"))
 >>> right["what-is-fine-tuning"] != wrong["what-is-fine-tuning"]
 True
@@ -26,7 +26,7 @@ def scripted_submission(
     ``answers`` maps ``"lesson/question"`` to what the learner submits (an option id, a list,
     a number, text, or code source); a sequence of pairs scripts several attempts. The
     answers go in one cell appended to the notebook, through the notebook's own
-    :class:`~quizkit.quiz.Quiz` for that lesson (one is made if it has none), so the asking
+    :class:`~quizkit.quiz.widget.Quiz` for that lesson (one is made if it has none), so the asking
     cells' records update as they do in JupyterLab. ``student`` goes into the notebook's
     metadata (``metadata.quizkit.student``). The kernel runs in the notebook's folder.
 
@@ -67,7 +67,7 @@ def key_answers(bank: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     :func:`scripted_submission`. Code questions with a ``reference`` get it as the right
     answer and their starter as the wrong one; other code questions are left out.
 
-    >>> from quizkit.bank import load_bank
+    >>> from quizkit.quiz.loading import load_bank
     >>> right, wrong = key_answers(load_bank("00-start-here"))
     >>> right["what-is-fine-tuning"], wrong["what-is-fine-tuning"]
     ('B', 'A')

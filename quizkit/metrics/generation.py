@@ -70,6 +70,8 @@ def normalize_answer(text: str) -> str:
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be a string, got {short(text)} ({type(text).__name__})")
+    # The metric's published definition (scores must match the official SQuAD script), so not
+    # the quiz's answer normaliser (quizkit.quiz.scoring.normalize_text), which keeps articles.
     return " ".join(_ARTICLES.sub(" ", text.lower().translate(_PUNCTUATION)).split())
 
 

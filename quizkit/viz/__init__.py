@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
+import traitlets
 
 # Perceptually uniform and readable with every common colour-vision deficiency.
 CMAP = "cividis"
@@ -198,7 +199,7 @@ def _shown(value: float) -> str:
     return "undefined" if math.isnan(value) else f"{value:.3f}"
 
 
-class ThresholdExplorer:
+class ThresholdExplorer(traitlets.HasTraits):
     """Move a decision threshold and watch the confusion matrix, metrics and cost change.
 
     A prediction is positive when ``score >= threshold``. In Jupyter the object shows
@@ -228,6 +229,9 @@ class ThresholdExplorer:
     (0.5, 1.0)
     """
 
+    #: The threshold shown; a trait, so that the widget's slider is linked to it.
+    threshold = traitlets.Float(0.5)
+
     def __init__(
         self,
         y_true: Sequence[Any],
@@ -242,6 +246,7 @@ class ThresholdExplorer:
     ) -> None:
         from quizkit.metrics import threshold_sweep
 
+        super().__init__()
         self.y_true, self.scores = _binary_targets(y_true, scores)
         if len(labels) != 2:
             raise ValueError(f"labels must name the negative and the positive class, got {labels!r}")
@@ -256,7 +261,6 @@ class ThresholdExplorer:
             self.validation_sweep = threshold_sweep(*_binary_targets(validation_labels, validation_scores))
         self.validation_chosen: dict[str, float] | None = None
         self._widget: Any = None
-        self._syncing = False
         self.figure_: Any = None
         self.png_: bytes = b""
         self.set_threshold(threshold)
@@ -309,18 +313,22 @@ class ThresholdExplorer:
     def set_threshold(self, threshold: float) -> dict[str, float]:
         """Move to ``threshold``, redraw, and return the test metrics there (also in ``.chosen``;
         validation's are in ``.validation_chosen`` when the explorer has validation scores)."""
+        self.metrics_at(threshold)  # a bad value is refused here, before it reaches the trait
+        if threshold == self.threshold:
+            self._move_to(threshold)  # traitlets notifies changes only
+        else:
+            self.threshold = threshold  # the observer redraws once; the linked slider follows
+        return self.chosen
+
+    @traitlets.observe("threshold")
+    def _threshold_changed(self, change: dict[str, Any]) -> None:
+        self._move_to(change["new"])
+
+    def _move_to(self, threshold: float) -> None:
         self.chosen = self.metrics_at(threshold)
         if self.validation_sweep is not None:
             self.validation_chosen = self._row(self.validation_sweep, threshold)
         self._render()
-        slider = self._widget["threshold"] if self._widget is not None else None
-        if slider is not None and slider.value != threshold:
-            self._syncing = True  # the slider follows; its observer must not redraw a second time
-            try:
-                slider.value = threshold
-            finally:
-                self._syncing = False
-        return self.chosen
 
     def set_costs(self, cost_fp: float | None = None, cost_fn: float | None = None) -> dict[str, float]:
         """Change what a false positive / false negative costs and recompute."""
@@ -408,7 +416,7 @@ class ThresholdExplorer:
             image = w.Image(value=self.png_, format="png", layout=w.Layout(max_width="100%"))
             table = w.HTML(self.metrics_html())
             self._widget = {"threshold": threshold, "cost_fp": cost_fp, "cost_fn": cost_fn, "image": image, "table": table}
-            threshold.observe(lambda change: self._syncing or self.set_threshold(change["new"]), names="value")
+            traitlets.link((threshold, "value"), (self, "threshold"))  # either side moves the other
             cost_fp.observe(lambda change: self.set_costs(cost_fp=change["new"]), names="value")
             cost_fn.observe(lambda change: self.set_costs(cost_fn=change["new"]), names="value")
             self._widget["box"] = w.VBox([w.HBox([threshold, cost_fp, cost_fn]), image, table])

@@ -1,7 +1,7 @@
 """Quiz cells: ask a bank's questions with core ipywidgets, score them, save the answers.
 
 Every submitted answer (Submit button, :meth:`Quiz.answer` or :meth:`Quiz.check`) becomes an
-answer record in the notebook itself (see :mod:`quizkit.records`): ``ask`` leaves a display in
+answer record in the notebook itself (see :mod:`quizkit.quiz.records`): ``ask`` leaves a display in
 its cell that each submit updates, so the saved ``.ipynb`` holds the latest answer.
 
 >>> quiz = Quiz("00-start-here")                      # doctest: +SKIP
@@ -13,6 +13,7 @@ its cell that each submit updates, so the saved ``.ipynb`` holds the latest answ
 
 from __future__ import annotations
 
+import functools
 import inspect
 import random
 import textwrap
@@ -20,8 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from quizkit.bank import FEEDBACK_MODES, AnswerError, Bank, Score, load_bank
-from quizkit.records import bundle, make_record
+from quizkit.quiz.loading import load_bank
+from quizkit.quiz.records import bundle, make_record
+from quizkit.quiz.schema import FEEDBACK_MODES, Bank
+from quizkit.quiz.scoring import AnswerError, Score
 
 
 @dataclass
@@ -163,11 +166,11 @@ class Quiz:
         q = self.bank.question(question_id)
         points = f"{q.points:g} point{'s' if q.points != 1 else ''}"
         _display(_markdown(f"**Question `{q.id}`** · {points}\n\n{q.prompt}", f"Question {q.id} ({points})\n\n{q.prompt}"))
-        view = _QuestionView(self, q)
+        view = _QuestionView(self, q, fallback=self._text_fallback(q))
         self._views[q.id] = view
-        data = view.box._repr_mimebundle_()
-        data["text/plain"] = self._text_fallback(q)
-        _display(data)
+        from IPython.display import display
+
+        display(view.box)
         st = self.state(q.id)
         placeholder = bundle(st.record) if st.record else {"text/plain": f"quizkit: no answer recorded yet for {self.bank.id}/{q.id}"}
         handle = _display(placeholder, display_id=True)
@@ -285,10 +288,28 @@ class Quiz:
         return md, plain
 
 
+@functools.cache
+def _box_class() -> type:
+    """A VBox whose plain-text form says how to answer in code (built on first use: ipywidgets loads late)."""
+    import ipywidgets as w
+
+    class QuestionBox(w.VBox):
+        fallback = ""
+
+        def __repr__(self) -> str:  # what a front end without widgets (or a plain print) shows
+            return self.fallback
+
+        def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
+            # The display protocol: the widget view, with the fallback (not a truncated repr) as text.
+            return {**super()._repr_mimebundle_(**kwargs), "text/plain": self.fallback}
+
+    return QuestionBox
+
+
 class _QuestionView:
     """The widgets of one asked question (core ipywidgets only)."""
 
-    def __init__(self, quiz: Quiz, question: Any):
+    def __init__(self, quiz: Quiz, question: Any, fallback: str = ""):
         import ipywidgets as w
 
         self.quiz, self.question = quiz, question
@@ -314,7 +335,8 @@ class _QuestionView:
         self.submit_button.on_click(lambda _: self.on_submit())
         self.hint_button.on_click(lambda _: self.on_hint())
         buttons = w.HBox([self.submit_button, self.hint_button, self.attempts])
-        self.box = w.VBox([self.input, buttons, self.hints, self.feedback])
+        self.box = _box_class()([self.input, buttons, self.hints, self.feedback])
+        self.box.fallback = fallback
 
     def _hint_label(self, shown: int) -> str:
         return f"Hint ({shown}/{len(self.question.hints)})"
@@ -338,10 +360,15 @@ class _QuestionView:
     def on_submit(self) -> None:
         if self.question.type == "code":
             self._set(self.feedback, "Running the checks…")
-        result = self.quiz.submit(self.question.id, self.value())
-        if result.record is not None and self.question.id in self.quiz._handles:
-            self.quiz._handles[self.question.id].update(bundle(result.record), raw=True)
-        self.show(result)
+        else:
+            self.feedback.outputs = ()
+        # In the Output's context an error raised while checking is shown in the cell, under
+        # the question; a widget callback's error would otherwise go to JupyterLab's log console.
+        with self.feedback:
+            result = self.quiz.submit(self.question.id, self.value())
+            if result.record is not None and self.question.id in self.quiz._handles:
+                self.quiz._handles[self.question.id].update(bundle(result.record), raw=True)
+            self.show(result)
 
     def show(self, result: Submission) -> None:
         self._set(self.feedback, result.message)

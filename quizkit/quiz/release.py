@@ -35,7 +35,10 @@ from typing import Any
 import yaml
 
 from quizkit import __version__
-from quizkit.bank import Bank, BankError, load_bank, make_lock, normalize_text
+from quizkit.quiz.loading import load_bank
+from quizkit.quiz.schema import Bank
+from quizkit.quiz.scoring import make_lock, normalize_text
+from quizkit.quiz.validation import BankError
 
 
 def _visible_checks(q: Any) -> list[dict[str, Any]]:

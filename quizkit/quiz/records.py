@@ -24,6 +24,7 @@ from typing import Any, Literal, Union
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr, ValidationError
 
 from quizkit import __version__
+from quizkit.quiz.schema import QuestionType
 
 MIME_TYPE = "application/vnd.quizkit.answer+json"
 SCHEMA = 1
@@ -38,7 +39,7 @@ class AnswerRecord(BaseModel):
     quizkit: StrictStr
     lesson: StrictStr = Field(min_length=1)
     question: StrictStr = Field(min_length=1)
-    type: Literal["single_choice", "multiple_choice", "numeric", "text", "code"]
+    type: QuestionType
     answer: Union[StrictStr, list[StrictStr], StrictInt, StrictFloat]
     attempts: StrictInt = Field(ge=1)
     time: AwareDatetime
