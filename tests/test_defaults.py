@@ -1,5 +1,6 @@
 """run()'s default recipe: auto epochs in optimiser steps, warm-up, length-grouped batches, proposals."""
 
+from pathlib import Path
 import math
 
 import numpy as np
@@ -19,6 +20,8 @@ from quizkit.train import (
     training_kwargs,
 )
 
+# A run saved before validation scores and length grouping existed (fraud-minilm of December 2026).
+OLD_RUN = Path(__file__).parent / "fixtures" / "saved-runs" / "before-length-grouping"
 TINY = {"model": "tiny", "disable_tqdm": True, "max_length": 32}
 
 
@@ -110,5 +113,5 @@ def test_time_budget_stops_training_and_the_run_is_still_evaluated():
 
 
 def test_runs_saved_before_length_grouping_load_as_random_batches():
-    # Recorded with the old defaults: their saved config has no train_sampling_strategy.
-    assert load_run("fraud-minilm").config.train_sampling_strategy == "random"
+    # Recorded (as fraud-minilm) with the old defaults: its saved config has no train_sampling_strategy.
+    assert load_run(OLD_RUN).config.train_sampling_strategy == "random"
