@@ -21,7 +21,7 @@ from quizkit.data import (
     translation_eval_set,
 )
 from quizkit.data.hub import standardise
-from quizkit.evalsets import QA_KEYS, SUMMARIZATION_KEYS, TRANSLATION_KEYS
+from quizkit.data.evalsets import QA_KEYS, SUMMARIZATION_KEYS, TRANSLATION_KEYS
 from quizkit.hub import HubUnavailableError
 
 BINARY = [task for task, names in TASKS.items() if len(names) == 2]

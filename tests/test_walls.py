@@ -5,8 +5,7 @@ The layer map (a module may import what is on its floor or below, never above):
     ground floor  quizkit.metrics, quizkit.data, quizkit.models, and the leaf quizkit.hub
                   (the offline guard that models and data.hub share; it imports nothing of quizkit)
     first floor   quizkit.viz (draws metrics), quizkit.train (runs models on data),
-                  quizkit.baselines, quizkit.error_analysis, quizkit.diagnose, quizkit.panel,
-                  quizkit.evalsets (for now: it belongs in data/)
+                  quizkit.baselines, quizkit.error_analysis, quizkit.diagnose, quizkit.panel
     quiz side     quizkit.quiz (banks, scoring, quiz cells): no ML stack at all
     grading       quizkit.grading (the instructor's batch grader): quiz side only, no ML stack
 
@@ -65,8 +64,7 @@ def above_ground(loaded: set[str]) -> list[str]:
 
 @pytest.mark.parametrize("package", [
     "quizkit.metrics",
-    pytest.param("quizkit.data", marks=pytest.mark.xfail(
-        strict=True, reason="data/__init__ imports the top-level quizkit.evalsets (issue 13: move evalsets into data/)")),
+    "quizkit.data",
     "quizkit.models",
     "quizkit.hub",
 ])
