@@ -342,9 +342,9 @@ def _train_eval_gap(s: _Scores, train_metrics: Any) -> Finding | None:
 
 
 def _rising_eval_loss(log_history: Sequence[Mapping[str, Any]]) -> Finding | None:
-    from quizkit.viz import LearningCurvePlot
+    from quizkit.viz import LearningCurveDisplay
 
-    curve = LearningCurvePlot(log_history)
+    curve = LearningCurveDisplay(log_history)
     if curve.rise_step is None:
         return None
     # Overfitting (not just a noisy or diverging run) means training loss kept falling meanwhile.

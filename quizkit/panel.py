@@ -278,7 +278,7 @@ class TrainingPanel:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
 
-        from quizkit.viz import LearningCurvePlot
+        from quizkit.viz import LearningCurveDisplay
 
         # A Figure, not pyplot: pyplot's global state is not safe to touch from the training thread.
         fig = Figure(figsize=(11, 3.6), layout="constrained")
@@ -287,7 +287,7 @@ class TrainingPanel:
         if has_logs:
             metric = f"eval_{self.metric.value}"
             present = any(metric in e for e in log_history)
-            LearningCurvePlot(log_history, metric=metric if present else None).plot(ax=list(axes))
+            LearningCurveDisplay(log_history, metric=metric if present else None).plot(ax=list(axes))
         for ax in axes[1:] if has_logs else axes:
             if not ax.has_data():
                 ax.text(0.5, 0.5, "waiting for the first evaluation" if has_logs else "no training logs yet",

@@ -196,12 +196,7 @@ def test_the_graph_sees_module_level_imports_only():
     assert not any(m.startswith("quizkit.grading") for m in graph["quizkit.quiz.schema"])
 
 
-KNOWN_CYCLES = {
-    # viz/__init__ imports viz.report at its bottom, and viz.report imports ConfusionMatrixPlot
-    # from viz/__init__: it works only because of the order. Issue 13's display rework moves
-    # ConfusionMatrixPlot into a module of its own.
-    "quizkit.viz": "viz/__init__ <-> viz.report (ConfusionMatrixPlot is defined in viz/__init__)",
-}
+KNOWN_CYCLES: dict[str, str] = {}  # package -> why its cycle is tolerated for now (none today)
 
 
 @pytest.mark.parametrize("package", [
