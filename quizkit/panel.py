@@ -287,7 +287,7 @@ class TrainingPanel:
         if has_logs:
             metric = f"eval_{self.metric.value}"
             present = any(metric in e for e in log_history)
-            LearningCurveDisplay(log_history, metric=metric if present else None).plot(ax=list(axes))
+            LearningCurveDisplay.from_log_history(log_history, metric=metric if present else None, ax=list(axes))
         for ax in axes[1:] if has_logs else axes:
             if not ax.has_data():
                 ax.text(0.5, 0.5, "waiting for the first evaluation" if has_logs else "no training logs yet",

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_score, recall_score
 
+from quizkit.metrics.learning import learning_curve
 from quizkit.viz import ConfusionMatrixDisplay, LearningCurveDisplay, ThresholdExplorer
 
 
@@ -283,9 +284,9 @@ def test_learning_curve_marks_best_and_rise():
 
 def test_learning_curve_best_by_metric_and_no_rise():
     history = [h for h in overfitting_history() if h.get("eval_loss", 0) < 0.5 or "loss" in h]
-    curve = LearningCurveDisplay(overfitting_history(), metric="eval_f1", best_by="metric")
+    curve = learning_curve(overfitting_history(), metric="eval_f1", best_by="metric")
     assert curve.best_step == 40  # f1 peaks at step 40
-    steady = LearningCurveDisplay(history[:8])
+    steady = learning_curve(history[:8])
     assert steady.rise_step is None and steady.metric == "eval_f1"
 
 
@@ -307,7 +308,7 @@ def test_learning_curve_without_eval_draws_train_loss_only():
 )
 def test_learning_curve_bad_input(history, kwargs, error, match):
     with pytest.raises(error, match=match):
-        LearningCurveDisplay(history, **kwargs)
+        learning_curve(history, **kwargs)
 
 
 def test_explorer_displays_its_widget_box():

@@ -5,7 +5,8 @@ The layer map (a module may import what is on its floor or below, never above):
     ground floor  quizkit.metrics, quizkit.data, quizkit.models, and the leaf quizkit.hub
                   (the offline guard that models and data.hub share; it imports nothing of quizkit)
     first floor   quizkit.viz (draws metrics), quizkit.train (runs models on data),
-                  quizkit.baselines, quizkit.error_analysis, quizkit.diagnose, quizkit.panel
+                  quizkit.baselines, quizkit.error_analysis, quizkit.diagnose (and its rules,
+                  quizkit.findings), quizkit.panel
     quiz side     quizkit.quiz (banks, scoring, quiz cells): no ML stack at all
     grading       quizkit.grading (the instructor's batch grader): quiz side only, no ML stack
 
