@@ -2,8 +2,8 @@
 
 The layer map (a module may import what is on its floor or below, never above):
 
-    ground floor  quizkit.metrics, quizkit.data, quizkit.models, and the leaf quizkit.hub
-                  (the offline guard that models and data.hub share; it imports nothing of quizkit)
+    ground floor  quizkit.metrics, quizkit.data, quizkit.models, and the leaf quizkit.hub_access
+                  (the offline guard that models and data.hub_datasets share; it imports nothing of quizkit)
     first floor   quizkit.viz (draws metrics), quizkit.train (runs models on data),
                   quizkit.baselines, quizkit.error_analysis, quizkit.diagnose (and its rules,
                   quizkit.findings), quizkit.panel
@@ -28,7 +28,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "quizkit"
-GROUND = ("quizkit.metrics", "quizkit.data", "quizkit.models", "quizkit.hub")
+GROUND = ("quizkit.metrics", "quizkit.data", "quizkit.models", "quizkit.hub_access")
 ML_STACK = ("torch", "transformers", "datasets", "ipywidgets", "matplotlib")
 
 
@@ -67,7 +67,7 @@ def above_ground(loaded: set[str]) -> list[str]:
     "quizkit.metrics",
     "quizkit.data",
     "quizkit.models",
-    "quizkit.hub",
+    "quizkit.hub_access",
 ])
 def test_the_ground_floor_loads_nothing_of_quizkit_above_it(package):
     assert above_ground(loaded_after_importing(package)) == []

@@ -8,7 +8,7 @@
 Heavy libraries (datasets, scikit-learn, transformers) load inside the functions.
 """
 
-from quizkit.data.hub import load_hub_dataset
+from quizkit.data.hub_datasets import load_hub_dataset
 from quizkit.data.overlap import Overlap, find_overlap
 from quizkit.data.prepare import tokenize
 from quizkit.data.tables import from_csv, from_pandas

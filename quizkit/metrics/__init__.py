@@ -29,7 +29,7 @@ from quizkit.metrics.generation import (
 from quizkit.metrics.learning import LearningCurve, learning_curve
 from quizkit.metrics.modules import load_metric, metric_path
 from quizkit.metrics.threshold import ThresholdSweep, threshold_sweep
-from quizkit.metrics.trainer import compute_metrics_for, predicted_classes
+from quizkit.metrics.compute_metrics import compute_metrics_for, predicted_classes
 from quizkit.metrics.uncertainty import Estimate, bootstrap, wilson
 
 __all__ = [
