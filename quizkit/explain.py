@@ -142,7 +142,9 @@ def _show_with_explanation(shell: Any, etype: type, value: BaseException, tb: An
     shell.showtraceback((etype, value, tb), tb_offset=tb_offset, running_compiled_code=True)
     explanation = explain(value)
     if explanation is not None:
-        shell.display_pub.publish(data=explanation._repr_mimebundle_(), metadata={})
+        from IPython.display import display
+
+        display(explanation)  # IPython's display protocol picks the HTML or the text form
 
 
 def register(ipython: Any) -> None:
@@ -238,11 +240,12 @@ def _ipython() -> Any:
 
 
 def _show(explanation: Explanation) -> None:
-    shell = _ipython()
-    if shell is None:
+    if _ipython() is None:
         print(explanation)
     else:
-        shell.display_pub.publish(data=explanation._repr_mimebundle_(), metadata={})
+        from IPython.display import display
+
+        display(explanation)
 
 
 def _names(expected: tuple[type[BaseException], ...]) -> str:

@@ -18,7 +18,7 @@ import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from quizkit.hub import require_hub
+from quizkit.hub_access import require_hub
 
 BUNDLED = ("minilm", "tiny")
 
@@ -91,7 +91,7 @@ def load_classifier(
 
     ``id2label`` (a list of class names or a ``{id: name}`` dict) overrides ``num_labels``.
     The model is moved to ``device`` (default: :func:`default_device`). Offline, a Hub name
-    fails within seconds with :class:`quizkit.hub.HubUnavailableError`.
+    fails within seconds with :class:`quizkit.hub_access.HubUnavailableError`.
 
     ``pretrained=False`` keeps the architecture and tokenizer of ``name`` but starts every
     weight at random (seed with ``transformers.set_seed`` first): comparing it with the

@@ -30,9 +30,10 @@ from typing import Any
 from traitlets import TraitError
 from transformers import TrainerCallback
 
+from quizkit.data import TASKS
+from quizkit.models import BUNDLED
 from quizkit.train import RunConfig, RunResult, run
 
-TASK_CHOICES = ("spam", "fraud", "medical", "support")
 METRIC_CHOICES = ("f1", "accuracy", "precision", "recall")
 # Columns of the run table: (heading, how to read it from a RunResult). Related settings share
 # a column so that the table, with the four test metrics, fits a 1366 px wide screen.
@@ -99,8 +100,8 @@ class TrainingPanel:
         import ipywidgets as w
 
         style = {"description_width": "110px"}
-        self.model = w.Dropdown(options=["minilm", "tiny"], value="minilm", description="model", style=style)
-        self.task = w.Dropdown(options=list(TASK_CHOICES), value="spam", description="task", style=style)
+        self.model = w.Dropdown(options=list(BUNDLED), value="minilm", description="model", style=style)
+        self.task = w.Dropdown(options=list(TASKS), value="spam", description="task", style=style)
         self.n = w.BoundedIntText(value=600, min=50, max=20000, step=50, description="examples (n)", style=style)
         self.positive_rate = w.FloatSlider(value=0.5, min=0.02, max=0.98, step=0.02, description="positive rate", style=style)
         self.epochs = w.BoundedFloatText(value=1.0, min=0.1, max=50, step=0.5, description="epochs", style=style)
@@ -278,7 +279,7 @@ class TrainingPanel:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
 
-        from quizkit.viz import LearningCurvePlot
+        from quizkit.viz import LearningCurveDisplay
 
         # A Figure, not pyplot: pyplot's global state is not safe to touch from the training thread.
         fig = Figure(figsize=(11, 3.6), layout="constrained")
@@ -287,7 +288,7 @@ class TrainingPanel:
         if has_logs:
             metric = f"eval_{self.metric.value}"
             present = any(metric in e for e in log_history)
-            LearningCurvePlot(log_history, metric=metric if present else None).plot(ax=list(axes))
+            LearningCurveDisplay.from_log_history(log_history, metric=metric if present else None, ax=list(axes))
         for ax in axes[1:] if has_logs else axes:
             if not ax.has_data():
                 ax.text(0.5, 0.5, "waiting for the first evaluation" if has_logs else "no training logs yet",

@@ -31,7 +31,7 @@ from quizkit.metrics.calibration import (
     reliability,
 )
 from quizkit.train import load_run
-from quizkit.viz.calibration import ReliabilityDiagram
+from quizkit.viz.calibration import CalibrationDisplay
 
 matplotlib.use("Agg")
 
@@ -164,7 +164,7 @@ def test_bad_input_is_named(y, scores, kind, message):
 def test_summary_and_diagram_agree():
     run = load_run("overfit-minilm")
     summary = CalibrationSummary.of(run.test_labels, run.test_scores, kind="top-label", n_bins=5)
-    diagram = ReliabilityDiagram.from_run(run, kind="top-label", n_bins=5)
+    diagram = CalibrationDisplay.from_run(run, kind="top-label", n_bins=5)
     assert diagram.reliability.ece == pytest.approx(summary.ece)
     assert diagram.ax_.get_legend_handles_labels()[1][-1] == (
         f"minilm: ECE = {summary.ece:.3f}, Brier = {summary.brier:.3f}, n = {summary.n}"

@@ -5,7 +5,8 @@ import matplotlib.pyplot as plt  # Agg: tests/conftest.py sets MPLBACKEND
 import pytest
 
 from quizkit.panel import TrainingPanel
-from quizkit.viz import LearningCurvePlot
+from quizkit.metrics.learning import learning_curve
+from quizkit.viz import LearningCurveDisplay
 
 ONE_EVAL = [{"loss": 0.69, "step": 5}, {"loss": 0.61, "step": 10}, {"loss": 0.55, "step": 15},
             {"eval_loss": 0.52, "eval_f1": 0.71, "step": 27}]
@@ -17,7 +18,7 @@ def _visible_ticks(ax):
 
 
 def test_a_single_evaluation_is_a_marker_on_whole_number_step_ticks():
-    curve = LearningCurvePlot(ONE_EVAL)
+    curve = LearningCurveDisplay(learning_curve(ONE_EVAL))
     figure, axes = plt.subplots(1, 2)
     curve.plot(ax=list(axes))
     metric_line = axes[1].lines[0]
@@ -30,8 +31,7 @@ def test_a_single_evaluation_is_a_marker_on_whole_number_step_ticks():
 
 
 def test_a_single_train_loss_log_is_drawn_as_a_marker():
-    curve = LearningCurvePlot([{"loss": 0.7, "step": 3}, {"eval_loss": 0.6, "step": 3}])
-    curve.plot()
+    curve = LearningCurveDisplay.from_log_history([{"loss": 0.7, "step": 3}, {"eval_loss": 0.6, "step": 3}])
     train = next(line for line in curve.ax_.lines if line.get_label() == "train loss")
     assert train.get_marker() == "o"
     plt.close(curve.figure_)

@@ -16,7 +16,7 @@ from sklearn.metrics import (
 
 from quizkit.metrics.curves import positive_scores, precision_recall, roc
 from quizkit.train import load_run
-from quizkit.viz.curves import PrecisionRecallPlot, RocCurvePlot
+from quizkit.viz.curves import PrecisionRecallDisplay, RocCurveDisplay
 
 matplotlib.use("Agg")
 
@@ -109,8 +109,8 @@ def test_bad_input_is_named(y, s, message):
 
 def test_displays_reuse_scikit_learn_and_label_interval_and_n():
     run = load_run("fraud-minilm-balanced")
-    roc_plot = RocCurvePlot.from_run(run)
-    pr_plot = PrecisionRecallPlot.from_run(run, ax=None)
+    roc_plot = RocCurveDisplay.from_run(run)
+    pr_plot = PrecisionRecallDisplay.from_run(run, ax=None)
     low, high = roc_plot.interval_
     labels = roc_plot.ax_.get_legend_handles_labels()[1]
     assert labels[0] == f"minilm: AUC = {roc_plot.curve.auc:.2f} [{low:.2f}, {high:.2f}], n = {len(run.test_labels)}"
@@ -124,8 +124,8 @@ def test_displays_reuse_scikit_learn_and_label_interval_and_n():
 
 def test_two_curves_share_one_axes():
     y, s = [0, 1, 0, 1], [0.2, 0.8, 0.4, 0.6]
-    first = RocCurvePlot.from_predictions(y, s, name="a", interval=False)
-    RocCurvePlot(roc(y, [0.3, 0.8, 0.4, 0.35]), name="b", interval=False).plot(ax=first.ax_, chance_level=False)
+    first = RocCurveDisplay.from_predictions(y, s, name="a", interval=False)
+    RocCurveDisplay(roc(y, [0.3, 0.8, 0.4, 0.35]), name="b").plot(ax=first.ax_, chance_level=False)
     names = first.ax_.get_legend_handles_labels()[1]
     assert names == ["a: AUC = 1.00, n = 4", "chance (AUC = 0.50)", "b: AUC = 0.75, n = 4"]
 
@@ -133,4 +133,4 @@ def test_two_curves_share_one_axes():
 def test_multiclass_run_is_refused_with_its_classes():
     run = SimpleNamespace(label_names=["a", "b", "c"], test_labels=[0, 1, 2], test_scores=np.full((3, 3), 1 / 3))
     with pytest.raises(ValueError, match="binary run"):
-        RocCurvePlot.from_run(run)
+        RocCurveDisplay.from_run(run)

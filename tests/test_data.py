@@ -20,9 +20,9 @@ from quizkit.data import (
     tokenize,
     translation_eval_set,
 )
-from quizkit.data.hub import standardise
-from quizkit.evalsets import QA_KEYS, SUMMARIZATION_KEYS, TRANSLATION_KEYS
-from quizkit.hub import HubUnavailableError
+from quizkit.data.hub_datasets import standardise
+from quizkit.data.evalsets import QA_KEYS, SUMMARIZATION_KEYS, TRANSLATION_KEYS
+from quizkit.hub_access import HubUnavailableError
 
 BINARY = [task for task, names in TASKS.items() if len(names) == 2]
 

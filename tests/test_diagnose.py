@@ -291,3 +291,23 @@ def test_diagnose_a_real_training_run(tmp_path):
     direct = diagnose_predictions(result.test_labels, result.test_predictions, label_names=result.label_names)
     assert d.get("imbalance") == direct.get("imbalance")
     assert "leakage" not in diagnose(result, train_texts=None).codes
+
+
+def test_diagnosing_loads_no_plotting():
+    """diagnose reads metrics (MetricReport, learning_curve), never viz: a fresh interpreter shows it."""
+    import json
+    import subprocess
+    import sys
+
+    code = (
+        "import json, sys\n"
+        "from quizkit.diagnose import diagnose_predictions\n"
+        "history = [{'loss': 0.5, 'step': 1}, {'eval_loss': 0.4, 'step': 1}, {'loss': 0.1, 'step': 2}, {'eval_loss': 0.9, 'step': 2}]\n"
+        "d = diagnose_predictions([0] * 95 + [1] * 5, [0] * 100, log_history=history)\n"
+        "print(json.dumps([d.codes, sorted(m for m in sys.modules if m.startswith(('quizkit.viz', 'matplotlib')))]))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    codes, plotting = json.loads(done.stdout)
+    assert "overfitting" in codes and "accuracy-paradox" in codes
+    assert plotting == []

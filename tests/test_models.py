@@ -5,7 +5,7 @@ import time
 import pytest
 import torch
 
-from quizkit.hub import HubUnavailableError
+from quizkit.hub_access import HubUnavailableError
 from quizkit.models import load_classifier, minilm_path
 
 

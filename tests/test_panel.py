@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from quizkit.hub import HubUnavailableError
+from quizkit.hub_access import HubUnavailableError
 from quizkit.panel import TrainingPanel
 
 pytestmark = pytest.mark.filterwarnings("ignore:load_classifier\\('tiny'\\):UserWarning")

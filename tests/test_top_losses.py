@@ -94,4 +94,4 @@ def test_report_plot_numbers_are_classification_report(three_class):
 
 def test_report_plot_refuses_mismatched_lengths():
     with pytest.raises(ValueError, match="3 items but y_pred has 2"):
-        ClassificationReportPlot([0, 1, 1], [0, 1])
+        ClassificationReportPlot.from_predictions([0, 1, 1], [0, 1])

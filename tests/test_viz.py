@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_score, recall_score
 
-from quizkit.viz import ConfusionMatrixPlot, LearningCurvePlot, ThresholdExplorer
+from quizkit.metrics.learning import learning_curve
+from quizkit.viz import ConfusionMatrixDisplay, LearningCurveDisplay, ThresholdExplorer
 
 
 @pytest.fixture(autouse=True)
@@ -23,7 +24,7 @@ def texts(plot, panel=0):
 
 
 def test_binary_counts_label_each_cell_with_its_outcome():
-    cm = ConfusionMatrixPlot.from_counts(tp=80, fp=20, fn=10, tn=90, display_labels=["ham", "spam"])
+    cm = ConfusionMatrixDisplay.from_counts(tp=80, fp=20, fn=10, tn=90, display_labels=["ham", "spam"])
     assert texts(cm) == ["TN\n90", "FP\n20", "FN\n10", "TP\n80"]
     # The texts really are on the axes that were drawn, with rows = actual.
     assert {t.get_text() for t in cm.ax_.texts} == {"TN\n90", "FP\n20", "FN\n10", "TP\n80"}
@@ -37,7 +38,7 @@ def test_from_predictions_matches_sklearn_and_normalises_rows():
     rng = np.random.default_rng(0)
     y_true = rng.integers(0, 2, 200)
     y_pred = np.where(rng.random(200) < 0.8, y_true, 1 - y_true)
-    cm = ConfusionMatrixPlot.from_predictions(y_true, y_pred, normalize="true")
+    cm = ConfusionMatrixDisplay.from_predictions(y_true, y_pred, normalize="true")
     expected = confusion_matrix(y_true, y_pred)
     np.testing.assert_array_equal(cm.counts, expected)
     np.testing.assert_allclose(cm.normalized, confusion_matrix(y_true, y_pred, normalize="true"))
@@ -49,7 +50,7 @@ def test_from_predictions_matches_sklearn_and_normalises_rows():
 
 
 def test_both_views_side_by_side():
-    cm = ConfusionMatrixPlot.from_predictions([0, 1, 1, 0, 1], [0, 1, 0, 0, 1], normalize="both")
+    cm = ConfusionMatrixDisplay.from_predictions([0, 1, 1, 0, 1], [0, 1, 0, 0, 1], normalize="both")
     assert len(cm.axes_) == 2 and cm.axes_[0].figure is cm.axes_[1].figure
     assert texts(cm, 0)[3] == "TP\n2"
     assert texts(cm, 1)[3] == "TP\n67%\n(2)"
@@ -60,28 +61,45 @@ def test_multiclass_uses_class_names_and_plain_counts():
     names = ["billing", "technical", "shipping", "account"]
     y_true = [0, 1, 2, 3, 0, 1, 2, 3, 1]
     y_pred = [0, 1, 2, 2, 0, 3, 2, 3, 1]
-    cm = ConfusionMatrixPlot.from_predictions(y_true, y_pred, labels=[0, 1, 2, 3], display_labels=names)
+    cm = ConfusionMatrixDisplay.from_predictions(y_true, y_pred, labels=[0, 1, 2, 3], display_labels=names)
     np.testing.assert_array_equal(cm.counts, confusion_matrix(y_true, y_pred))
     assert [t.get_text() for t in cm.ax_.get_yticklabels()] == names
     assert texts(cm)[0] == "2" and not any("TP" in t for t in texts(cm))
 
 
+def test_displays_follow_scikit_learn_and_keep_their_old_names():
+    import quizkit
+    from quizkit import viz
+
+    for old, new in (("ConfusionMatrixPlot", "ConfusionMatrixDisplay"), ("RocCurvePlot", "RocCurveDisplay"),
+                     ("PrecisionRecallPlot", "PrecisionRecallDisplay"), ("ReliabilityDiagram", "CalibrationDisplay"),
+                     ("LearningCurvePlot", "LearningCurveDisplay"), ("ClassificationReportPlot", "ClassificationReportDisplay")):
+        assert getattr(viz, old) is getattr(viz, new) is getattr(quizkit, old) is getattr(quizkit, new)
+    # Options of from_* are keyword-only, and normalize is chosen there, not in plot().
+    with pytest.raises(TypeError):
+        ConfusionMatrixDisplay.from_predictions([0, 1], [0, 1], None, None, "true")
+    cm = ConfusionMatrixDisplay.from_predictions([0, 1, 1], [0, 1, 0], normalize="true")
+    assert cm.normalize == "true" and texts(cm)[2] == "FN\n50%\n(1)"
+    with pytest.raises(TypeError):
+        cm.plot(normalize="true")
+
+
 def test_plot_onto_given_axes_returns_self():
     fig, ax = plt.subplots()
-    cm = ConfusionMatrixPlot([[5, 1], [2, 7]], ["a", "b"])
+    cm = ConfusionMatrixDisplay([[5, 1], [2, 7]], display_labels=["a", "b"])
     assert cm.plot(ax=ax) is cm and cm.ax_ is ax and cm.figure_ is fig
 
 
 @pytest.mark.parametrize(
     "call, match",
     [
-        (lambda: ConfusionMatrixPlot.from_counts(tp=-1, fp=0, fn=0, tn=1), "tp"),
-        (lambda: ConfusionMatrixPlot.from_counts(tp=1.5, fp=0, fn=0, tn=1), "tp"),
-        (lambda: ConfusionMatrixPlot([[1, 2, 3]]), "square"),
-        (lambda: ConfusionMatrixPlot([[1, 2], [3, 4]], ["only-one"]), "display_labels"),
-        (lambda: ConfusionMatrixPlot.from_predictions([0, 1], [0], normalize=None), "y_pred"),
-        (lambda: ConfusionMatrixPlot.from_predictions([1, 1], [1, 1]), "labels="),
-        (lambda: ConfusionMatrixPlot.from_predictions([0, 1], [0, 1], normalize="all"), "normalize"),
+        (lambda: ConfusionMatrixDisplay.from_counts(tp=-1, fp=0, fn=0, tn=1), "tp"),
+        (lambda: ConfusionMatrixDisplay.from_counts(tp=1.5, fp=0, fn=0, tn=1), "tp"),
+        (lambda: ConfusionMatrixDisplay([[1, 2, 3]]), "square"),
+        (lambda: ConfusionMatrixDisplay([[1, 2], [3, 4]], display_labels=["only-one"]), "display_labels"),
+        (lambda: ConfusionMatrixDisplay.from_predictions([0, 1], [0], normalize=None), "y_pred"),
+        (lambda: ConfusionMatrixDisplay.from_predictions([1, 1], [1, 1]), "labels="),
+        (lambda: ConfusionMatrixDisplay.from_predictions([0, 1], [0, 1], normalize="all"), "normalize"),
     ],
 )
 def test_bad_input_is_named(call, match):
@@ -181,9 +199,9 @@ def test_curves_mark_the_current_point(scored):
     [
         (([0, 1, 2], [0.1, 0.2, 0.3]), "0/1"),
         (([0, 1], [0.1]), "scores"),
-        (([0, 1], [0.1, float("nan")]), "probabilities"),
+        (([0, 1], [0.1, float("nan")]), "finite"),
         (([0, 1], [0.1, 2.5]), "softmax"),
-        (([1, 1], [0.1, 0.5]), "both classes"),
+        (([1, 1], [0.1, 0.5]), "positive and negative"),
         (([0, 1], [[0.1, 0.9], [0.2, 0.8]]), "1-D"),
     ],
 )
@@ -252,7 +270,7 @@ def overfitting_history():
 
 
 def test_learning_curve_marks_best_and_rise():
-    curve = LearningCurvePlot.from_log_history(overfitting_history(), metric="eval_f1")
+    curve = LearningCurveDisplay.from_log_history(overfitting_history(), metric="eval_f1")
     assert curve.best_step == 40 and curve.min_eval_loss == pytest.approx(0.44)
     assert curve.rise_step == 60  # 0.455 is within 5 % of 0.44; 0.55 is not
     labels = [line.get_label() for line in curve.ax_.lines]
@@ -266,14 +284,14 @@ def test_learning_curve_marks_best_and_rise():
 
 def test_learning_curve_best_by_metric_and_no_rise():
     history = [h for h in overfitting_history() if h.get("eval_loss", 0) < 0.5 or "loss" in h]
-    curve = LearningCurvePlot(overfitting_history(), metric="eval_f1", best_by="metric")
+    curve = learning_curve(overfitting_history(), metric="eval_f1", best_by="metric")
     assert curve.best_step == 40  # f1 peaks at step 40
-    steady = LearningCurvePlot(history[:8])
+    steady = learning_curve(history[:8])
     assert steady.rise_step is None and steady.metric == "eval_f1"
 
 
 def test_learning_curve_without_eval_draws_train_loss_only():
-    curve = LearningCurvePlot.from_log_history([{"loss": 1.0, "step": 5}, {"loss": 0.8, "step": 10}])
+    curve = LearningCurveDisplay.from_log_history([{"loss": 1.0, "step": 5}, {"loss": 0.8, "step": 10}])
     assert curve.best_step is None and curve.rise_step is None and len(curve.axes_) == 1
     assert [line.get_label() for line in curve.ax_.lines] == ["train loss"]
 
@@ -290,7 +308,7 @@ def test_learning_curve_without_eval_draws_train_loss_only():
 )
 def test_learning_curve_bad_input(history, kwargs, error, match):
     with pytest.raises(error, match=match):
-        LearningCurvePlot(history, **kwargs)
+        learning_curve(history, **kwargs)
 
 
 def test_explorer_displays_its_widget_box():
@@ -324,7 +342,7 @@ def tiny_run(tmp_path_factory):
 
 def test_from_run_draws_the_runs_own_numbers(tiny_run):
     result = tiny_run
-    cm = ConfusionMatrixPlot.from_run(result)
+    cm = ConfusionMatrixDisplay.from_run(result)
     np.testing.assert_array_equal(cm.counts, confusion_matrix(result.test_labels, result.test_predictions, labels=[0, 1]))
     assert [t.get_text() for t in cm.ax_.get_xticklabels()] == ["ham", "spam"]
     ex = ThresholdExplorer.from_run(result)
@@ -340,7 +358,7 @@ def test_from_run_draws_the_runs_own_numbers(tiny_run):
     assert ex.chosen["f1"] == pytest.approx(f1_score(result.test_labels, pred, zero_division=0))
     assert "validation (chooses)" in ex.metrics_html() and "test (reports)" in ex.metrics_html()
     assert ThresholdExplorer.from_run(result, threshold=0.5).chosen["threshold"] == 0.5
-    curve = LearningCurvePlot.from_run(result)
+    curve = LearningCurveDisplay.from_run(result)
     evals = [e for e in result.log_history if "eval_loss" in e]
     assert [s for s, _ in curve.eval] == [e["step"] for e in evals]
     assert curve.min_eval_loss == pytest.approx(min(e["eval_loss"] for e in evals))

@@ -8,12 +8,12 @@
 Heavy libraries (datasets, scikit-learn, transformers) load inside the functions.
 """
 
-from quizkit.data.hub import load_hub_dataset
+from quizkit.data.hub_datasets import load_hub_dataset
 from quizkit.data.overlap import Overlap, find_overlap
 from quizkit.data.prepare import tokenize
 from quizkit.data.tables import from_csv, from_pandas
 from quizkit.data.synthetic import SPLITS, TASKS, make_dataset
-from quizkit.evalsets import qa_eval_set, summarization_eval_set, translation_eval_set
+from quizkit.data.evalsets import qa_eval_set, summarization_eval_set, translation_eval_set
 
 __all__ = [
     "SPLITS",

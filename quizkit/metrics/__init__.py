@@ -3,6 +3,7 @@
 - classification: :func:`from_counts`, :func:`from_predictions` -> :class:`MetricReport`
 - training: :func:`compute_metrics_for` builds ``Trainer(compute_metrics=...)``
 - thresholds: :func:`threshold_sweep` -> :class:`ThresholdSweep`
+- training logs: :func:`learning_curve` -> :class:`LearningCurve` (best checkpoint, where eval loss rises)
 - uncertainty: ``MetricReport.estimate``/``interval``, :func:`wilson`, :func:`bootstrap` ->
   :class:`Estimate`; :func:`compare` (McNemar + paired bootstrap) -> :class:`Comparison`
 - generation: :func:`squad_exact_match`, :func:`squad_f1`, :func:`squad_scores`, :func:`rouge`, :func:`bleu`
@@ -25,14 +26,16 @@ from quizkit.metrics.generation import (
     squad_f1,
     squad_scores,
 )
+from quizkit.metrics.learning import LearningCurve, learning_curve
 from quizkit.metrics.modules import load_metric, metric_path
 from quizkit.metrics.threshold import ThresholdSweep, threshold_sweep
-from quizkit.metrics.trainer import compute_metrics_for, predicted_classes
+from quizkit.metrics.compute_metrics import compute_metrics_for, predicted_classes
 from quizkit.metrics.uncertainty import Estimate, bootstrap, wilson
 
 __all__ = [
     "Comparison",
     "Estimate",
+    "LearningCurve",
     "MetricReport",
     "ThresholdSweep",
     "bleu",
@@ -42,6 +45,7 @@ __all__ = [
     "compute_metrics_for",
     "from_counts",
     "from_predictions",
+    "learning_curve",
     "load_metric",
     "mcnemar_exact",
     "metric_path",

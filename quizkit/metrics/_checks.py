@@ -67,6 +67,9 @@ def as_1d(name: str, values: Any) -> np.ndarray:
 
 def as_labels(name: str, values: Any) -> np.ndarray:
     """Class labels: ints or strings; bools and integral floats are read as ints."""
+    if np.ndim(values) == 2:  # the usual slip: scores or logits where classes belong
+        raise ValueError(f"{name} must be 1-D (one class label per example), got shape {np.shape(values)}; "
+                         "from scores or logits take argmax(-1) first")
     array = as_1d(name, values)
     if array.dtype.kind == "f":
         bad = array[~np.isfinite(array) | (array != np.round(array))]

@@ -5,9 +5,9 @@ computed once by :func:`quizkit.metrics.calibration.reliability`, ``plot(ax=)`` 
 with a histogram of the predicted probabilities underneath (a well-calibrated bin holding
 three examples proves little). The legend gives the ECE, the Brier score and n.
 
->>> from quizkit.viz.calibration import ReliabilityDiagram
+>>> from quizkit.viz.calibration import CalibrationDisplay
 >>> y, p = [0, 0, 1, 1, 1, 0], [0.1, 0.3, 0.8, 0.9, 0.7, 0.6]
->>> diagram = ReliabilityDiagram.from_predictions(y, p, n_bins=5, name="model")
+>>> diagram = CalibrationDisplay.from_predictions(y, p, n_bins=5, name="model")
 >>> round(diagram.reliability.ece, 3), len(diagram.axes_)
 (0.267, 2)
 """
@@ -16,9 +16,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
 from quizkit.metrics.calibration import Reliability, brier_score, reliability
+from quizkit.viz.confusion import axes_list
 
 AXIS_LABELS = {
     "positive": ("Mean predicted P(positive)", "Fraction of positives"),
@@ -26,7 +25,7 @@ AXIS_LABELS = {
 }
 
 
-class ReliabilityDiagram:
+class CalibrationDisplay:
     """Reliability curve (``CalibrationDisplay``) plus a histogram of the predicted probabilities.
 
     Points on the diagonal are calibrated; under it, the model is more confident than it is
@@ -35,22 +34,24 @@ class ReliabilityDiagram:
     Several diagrams can share axes: pass the first one's ``axes_`` as ``ax``.
     """
 
-    def __init__(self, reliability: Reliability, brier: float, name: str | None = None) -> None:
+    def __init__(self, reliability: Reliability, brier: float, *, name: str | None = None) -> None:
         self.reliability = reliability
         self.brier = brier
         self.name = name
 
     @classmethod
     def from_predictions(
-        cls, y_true: Any, scores: Any, n_bins: int = 10, strategy: str = "uniform", kind: str | None = None,
+        cls, y_true: Any, y_prob: Any, *, n_bins: int = 10, strategy: str = "uniform", kind: str | None = None,
         name: str | None = None, ax: Any = None,
-    ) -> ReliabilityDiagram:
-        """Bin ``scores`` (P(label 1), or an (n, k) probability matrix) against ``y_true`` and draw."""
-        curve = reliability(y_true, scores, n_bins=n_bins, strategy=strategy, kind=kind)
-        return cls(curve, brier_score(y_true, scores), name=name).plot(ax=ax)
+    ) -> CalibrationDisplay:
+        """Bin ``y_prob`` (P(label 1), or an (n, k) probability matrix) against ``y_true`` and draw."""
+        curve = reliability(y_true, y_prob, n_bins=n_bins, strategy=strategy, kind=kind)
+        return cls(curve, brier_score(y_true, y_prob), name=name).plot(ax=ax)
 
     @classmethod
-    def from_run(cls, run: Any, n_bins: int = 10, kind: str | None = None, name: str | None = None, ax: Any = None) -> ReliabilityDiagram:
+    def from_run(
+        cls, run: Any, *, n_bins: int = 10, kind: str | None = None, name: str | None = None, ax: Any = None,
+    ) -> CalibrationDisplay:
         """The test-set diagram of a :class:`quizkit.train.RunResult`."""
         return cls.from_predictions(run.test_labels, run.test_scores, n_bins=n_bins, kind=kind, name=name or run.config.model, ax=ax)
 
@@ -60,9 +61,9 @@ class ReliabilityDiagram:
         text = f"ECE = {r.ece:.3f}, Brier = {self.brier:.3f}, n = {r.n}"
         return f"{self.name}: {text}" if self.name else text
 
-    def plot(self, ax: Any = None) -> ReliabilityDiagram:
+    def plot(self, ax: Any = None) -> CalibrationDisplay:
         """Draw; ``ax`` is None (new figure, curve above histogram), one axes (curve only) or a pair."""
-        from sklearn.calibration import CalibrationDisplay
+        from sklearn.calibration import CalibrationDisplay as SklearnDisplay
 
         if ax is None:
             import matplotlib.pyplot as plt
@@ -70,11 +71,11 @@ class ReliabilityDiagram:
             _fig, axes = plt.subplots(2, 1, figsize=(5.5, 6), height_ratios=(3, 1), sharex=True, layout="constrained")
             axes = list(axes)
         else:
-            axes = list(ax) if isinstance(ax, (list, tuple, np.ndarray)) else [ax]
+            axes = axes_list(ax)
         r = self.reliability
         curve_ax = axes[0]
         first = not curve_ax.lines  # the diagonal once, however many curves share the axes
-        display = CalibrationDisplay(r.prob_true, r.prob_pred, r.confidence).plot(ax=curve_ax, name=self.label, ref_line=first)
+        display = SklearnDisplay(r.prob_true, r.prob_pred, r.confidence).plot(ax=curve_ax, name=self.label, ref_line=first)
         xlabel, ylabel = AXIS_LABELS[r.kind]
         curve_ax.set(xlim=(0, 1), ylim=(0, 1.02), ylabel=ylabel, title="Reliability diagram")
         curve_ax.legend(loc="best")
@@ -89,3 +90,7 @@ class ReliabilityDiagram:
         self.display_, self.line_, self.axes_, self.ax_ = display, display.line_, axes, curve_ax
         self.figure_ = curve_ax.figure
         return self
+
+
+#: The name before issue 13 (notebooks saved with it keep working).
+ReliabilityDiagram = CalibrationDisplay

@@ -6,7 +6,7 @@ Needs the network. Offline it fails within seconds and names the synthetic alter
 >>> load_hub_dataset("imdb")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-quizkit.hub.HubUnavailableError: The Hugging Face Hub is unreachable (HF_HUB_OFFLINE is set), so data set 'imdb' cannot be downloaded.
+quizkit.hub_access.HubUnavailableError: The Hugging Face Hub is unreachable (HF_HUB_OFFLINE is set), so data set 'imdb' cannot be downloaded.
 Offline, use the bundled alternative instead: make_dataset("spam", n=1000) ...
 """
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from quizkit.data.synthetic import TASKS
-from quizkit.hub import require_hub
+from quizkit.hub_access import require_hub
 
 if TYPE_CHECKING:
     from datasets import DatasetDict
@@ -100,7 +100,7 @@ def load_hub_dataset(
     """Download ``name`` (a short name from :data:`KNOWN` or any Hub id) as train/validation/test
     with ``text`` and ``label`` columns (see :func:`standardise`).
 
-    Raises :class:`quizkit.hub.HubUnavailableError` within seconds when offline.
+    Raises :class:`quizkit.hub_access.HubUnavailableError` within seconds when offline.
     """
     if not isinstance(name, str) or not name:
         raise TypeError(f"name must be a data set name such as 'imdb', got {name!r}")
