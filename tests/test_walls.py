@@ -7,7 +7,9 @@ The layer map (a module may import what is on its floor or below, never above):
     first floor   quizkit.viz (draws metrics), quizkit.train (runs models on data),
                   quizkit.baselines, quizkit.error_analysis, quizkit.diagnose (and its rules,
                   quizkit.findings), quizkit.panel
-    quiz side     quizkit.quiz (banks, scoring, quiz cells): no ML stack at all
+    quiz side     quizkit.quiz (banks, scoring, quiz cells): no ML stack at all, and of the rest of
+                  quizkit only the leaf quizkit.textbox (a widget box with a short text form, which
+                  the explorer in viz uses too; it imports nothing of quizkit)
     grading       quizkit.grading (the instructor's batch grader): quiz side only, no ML stack
 
 Each wall runs in a fresh interpreter that imports every module of the package under test
@@ -83,7 +85,12 @@ def test_the_quiz_side_loads_no_ml_library():
     loaded = loaded_after_importing("quizkit.quiz")
     # ipywidgets is loaded only when a question is asked; the rest of the ML stack never.
     assert sorted(loaded.intersection(ML_STACK)) == []
-    assert [m for m in loaded if m.startswith("quizkit.") and not m.startswith("quizkit.quiz")] == []
+    assert [m for m in loaded if m.startswith("quizkit.") and not m.startswith("quizkit.quiz") and m != "quizkit.textbox"] == []
+
+
+def test_the_shared_leaf_loads_nothing_of_quizkit():
+    loaded = loaded_after_importing("quizkit.textbox")
+    assert sorted(m for m in loaded if m.startswith("quizkit.") and m != "quizkit.textbox") == []
 
 
 # --------------------------------------------------------------------------- cycles

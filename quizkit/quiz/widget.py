@@ -13,7 +13,6 @@ its cell that each submit updates, so the saved ``.ipynb`` holds the latest answ
 
 from __future__ import annotations
 
-import functools
 import inspect
 import random
 import textwrap
@@ -25,6 +24,7 @@ from quizkit.quiz.loading import load_bank
 from quizkit.quiz.records import bundle, make_record
 from quizkit.quiz.schema import FEEDBACK_MODES, Bank
 from quizkit.quiz.scoring import AnswerError, Score
+from quizkit.textbox import text_box
 
 
 @dataclass
@@ -288,24 +288,6 @@ class Quiz:
         return md, plain
 
 
-@functools.cache
-def _box_class() -> type:
-    """A VBox whose plain-text form says how to answer in code (built on first use: ipywidgets loads late)."""
-    import ipywidgets as w
-
-    class QuestionBox(w.VBox):
-        fallback = ""
-
-        def __repr__(self) -> str:  # what a front end without widgets (or a plain print) shows
-            return self.fallback
-
-        def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
-            # The display protocol: the widget view, with the fallback (not a truncated repr) as text.
-            return {**super()._repr_mimebundle_(**kwargs), "text/plain": self.fallback}
-
-    return QuestionBox
-
-
 class _QuestionView:
     """The widgets of one asked question (core ipywidgets only)."""
 
@@ -335,8 +317,9 @@ class _QuestionView:
         self.submit_button.on_click(lambda _: self.on_submit())
         self.hint_button.on_click(lambda _: self.on_hint())
         buttons = w.HBox([self.submit_button, self.hint_button, self.attempts])
-        self.box = _box_class()([self.input, buttons, self.hints, self.feedback])
-        self.box.fallback = fallback
+        self.box = text_box([self.input, buttons, self.hints, self.feedback])
+        # What a front end without widgets shows: how to answer in code.
+        self.box.text = fallback
 
     def _hint_label(self, shown: int) -> str:
         return f"Hint ({shown}/{len(self.question.hints)})"

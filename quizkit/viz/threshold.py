@@ -17,6 +17,7 @@ from typing import Any
 
 import traitlets
 
+from quizkit.textbox import text_box
 from quizkit.viz.confusion import ConfusionMatrixDisplay
 
 
@@ -219,6 +220,13 @@ class ThresholdExplorer(traitlets.HasTraits):
         if self._widget is not None:
             self._widget["image"].value = self.png_
             self._widget["table"].value = self.metrics_html()
+            self._widget["box"].text = self._text()
+
+    def _text(self) -> str:
+        """The explorer in one line, for front ends without widgets (and the saved notebook)."""
+        c = self.chosen
+        return (f"ThresholdExplorer: threshold {c['threshold']:.3f}, test recall {c['recall']:.3f}, "
+                f"precision {'undefined' if math.isnan(c['precision']) else format(c['precision'], '.3f')}, {c['fp']} false positives, {c['fn']} false negatives")
 
     def metrics_html(self) -> str:
         """The table under the picture: test numbers, and validation's beside them when given."""
@@ -254,7 +262,7 @@ class ThresholdExplorer(traitlets.HasTraits):
             traitlets.link((threshold, "value"), (self, "threshold"))  # either side moves the other
             cost_fp.observe(lambda change: self.set_costs(cost_fp=change["new"]), names="value")
             cost_fn.observe(lambda change: self.set_costs(cost_fn=change["new"]), names="value")
-            self._widget["box"] = w.VBox([w.HBox([threshold, cost_fp, cost_fn]), image, table])
+            self._widget["box"] = text_box([w.HBox([threshold, cost_fp, cost_fn]), image, table], self._text())
         return self._widget["box"]
 
     def _ipython_display_(self) -> None:
