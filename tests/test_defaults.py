@@ -98,6 +98,18 @@ def auto_run():
     return run(data=data, learning_rate=1e-3, **TINY)
 
 
+def _train_sampler(result):
+    """The sampler the run trained with: run() switches the finished trainer to random order, so
+    that its predict() keeps the dataset's row order (transformers 5 groups evaluation too)."""
+    trainer = result.trainer
+    after = trainer.args.train_sampling_strategy
+    trainer.args.train_sampling_strategy = result.extra["training_arguments"]["train_sampling_strategy"]
+    try:
+        return trainer._get_train_sampler()
+    finally:
+        trainer.args.train_sampling_strategy = after
+
+
 def test_a_default_run_takes_auto_epochs_with_length_grouped_batches(auto_run):
     n_train = 140
     # Tiny trains on a CPU here: the cap applies, but these short texts are far below it.
@@ -105,8 +117,8 @@ def test_a_default_run_takes_auto_epochs_with_length_grouped_batches(auto_run):
     assert auto_run.extra["epochs"] == resolve_epochs(RunConfig(), n_train) == AUTO_MAX_EPOCHS
     assert auto_run.steps == auto_run.planned_steps == auto_run.extra["epochs"] * math.ceil(n_train / 16)
     trainer = auto_run.trainer
-    assert trainer.args.train_sampling_strategy == "group_by_length"
-    assert isinstance(trainer._get_train_sampler(), LengthGroupedSampler)
+    assert auto_run.extra["training_arguments"]["train_sampling_strategy"] == "group_by_length"
+    assert isinstance(_train_sampler(auto_run), LengthGroupedSampler)
     # Warm-up over the first 10% of the steps: the learning rate rises, then decays.
     rates = [e["learning_rate"] for e in auto_run.log_history if "learning_rate" in e]
     assert rates[0] < max(rates) and rates[-1] < max(rates)
@@ -119,7 +131,7 @@ def test_a_default_run_takes_auto_epochs_with_length_grouped_batches(auto_run):
 def test_length_grouped_batches_hold_texts_of_similar_length(auto_run):
     trainer = auto_run.trainer
     lengths = np.array([len(ids) for ids in trainer.train_dataset["input_ids"]])
-    order = list(trainer._get_train_sampler())
+    order = list(_train_sampler(auto_run))
     batches = [lengths[order[i:i + 16]] for i in range(0, len(order), 16)]
     grouped_padding = sum(b.max() * len(b) - b.sum() for b in batches)
     rng = np.random.default_rng(0)
