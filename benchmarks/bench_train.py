@@ -164,8 +164,9 @@ def compare_overhead(args) -> None:
     from quizkit.train import RunConfig
 
     dataset = make_dataset("spam", n=args.n, seed=0)
-    dynamic = RunConfig(model=args.model, data=dataset, epochs=args.epochs, disable_tqdm=True)
-    padded = dataclasses.replace(dynamic, padding="max_length", max_length=128)
+    # An explicit cut: path B tokenizes by hand and needs a number, not max_length="auto".
+    dynamic = RunConfig(model=args.model, data=dataset, epochs=args.epochs, max_length=128, disable_tqdm=True)
+    padded = dataclasses.replace(dynamic, padding="max_length")
     paths = {
         "A quizkit.train.run (dynamic)": lambda: quizkit_run(dynamic),
         "B plain Trainer (dynamic)": lambda: plain_trainer_run(dynamic, dataset),

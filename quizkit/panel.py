@@ -41,7 +41,7 @@ _CONFIG_COLUMNS = (
     ("model", lambda r: r.config.model),
     ("data", lambda r: _data_text(r.data_description)),
     ("epochs · lr · batch", lambda r: f"{r.config.epochs:g} · {r.config.learning_rate:.0e} · {r.config.batch_size}"),
-    ("length · padding", lambda r: f"{r.config.max_length} · {r.config.padding}"),
+    ("length · padding", lambda r: f"{r.extra.get('max_length', r.config.max_length)} · {r.config.padding}"),
     ("weights · patience", lambda r: f"{r.config.class_weights or 'none'} · {r.config.early_stopping_patience or 'off'}"),
     ("steps", lambda r: f"{r.steps}/{r.planned_steps}{_stop_note(r)}"),
     ("time", lambda r: f"{r.wall_time_s:.0f} s"),

@@ -45,10 +45,16 @@ SAVE_FORMAT = 1
 AUTO_MIN_STEPS = 150
 # ... but never more epochs than this; data large enough for AUTO_MIN_STEPS gets one epoch.
 AUTO_MAX_EPOCHS = 10
-# ... and on a CPU no more epochs than keep the tokens trained on (padding included) under this:
-# about 100 s of MiniLM training on 2 cores, so the default run of a lesson fits its time budget.
-# Counting tokens keeps the choice deterministic (a clock would make reruns differ).
+# On a CPU the tokens trained on (padding included) stay under this: about 100 s of MiniLM
+# training on 2 cores, so the default run of a lesson fits its time budget. Counting tokens keeps
+# the choice deterministic (a clock would make reruns differ). max_length="auto" meets it by
+# truncating long texts, keeping the steps; an explicit max_length meets it with fewer epochs.
 AUTO_CPU_TOKENS = 100_000
+# max_length="auto": texts are cut at this many tokens (on a GPU, and on a CPU when they fit) ...
+AUTO_MAX_LENGTH = 128
+# ... and never at fewer: shorter cuts lose the words that carry most texts' labels, so below it
+# the CPU token budget takes epochs away instead.
+AUTO_MIN_LENGTH = 32
 # A train split whose largest class outnumbers its smallest this much gets a class-weights proposal.
 IMBALANCE_PROPOSAL_RATIO = 1.5
 
@@ -84,9 +90,12 @@ class RunConfig:
 
     The default recipe is one that learns on small real data sets with MiniLM:
     ``epochs="auto"`` trains for at least ``AUTO_MIN_STEPS`` optimiser steps (whole epochs, at
-    most ``AUTO_MAX_EPOCHS``), learning rate 1e-4 with a linear warm-up over the first 10% of
-    steps (``warmup_steps`` below 1 is a fraction, as in ``TrainingArguments``), and
-    length-grouped batches (``train_sampling_strategy="group_by_length"``: texts of similar
+    most ``AUTO_MAX_EPOCHS``), learning rate 2e-4 (the classification head starts from random
+    weights and has only those steps to learn in) with a linear warm-up over the first 10% of the
+    steps (``warmup_steps`` below 1 is a fraction, as in ``TrainingArguments``),
+    ``max_length="auto"`` (``AUTO_MAX_LENGTH`` tokens; on a CPU long texts are cut shorter, down
+    to ``AUTO_MIN_LENGTH``, so those steps fit ``AUTO_CPU_TOKENS``: see :func:`resolve_max_length`),
+    and length-grouped batches (``train_sampling_strategy="group_by_length"``: texts of similar
     length share a batch, so dynamic padding adds little). ``time_budget_s`` stops training
     after that many seconds (the run is still evaluated).
 
@@ -101,9 +110,9 @@ class RunConfig:
     pretrained: bool | None = None
     data: Any = None
     epochs: float | str = "auto"
-    learning_rate: float = 1e-4
+    learning_rate: float = 2e-4
     batch_size: int = 16
-    max_length: int = 128
+    max_length: int | str = "auto"
     padding: str = "dynamic"
     eval_strategy: str = "epoch"
     eval_steps: int | None = None
@@ -130,12 +139,12 @@ class RunConfig:
             raise _bad("epochs", self.epochs, "'auto' or a number > 0")
         if not _is_number(self.learning_rate) or not 0 < self.learning_rate < 1:
             raise _bad("learning_rate", self.learning_rate, "a number between 0 and 1 (e.g. 5e-5)")
-        for name, low in (("batch_size", 1), ("max_length", 2), ("seed", 0)):
+        for name, low in (("batch_size", 1), ("seed", 0)):
             value = getattr(self, name)
             if not _is_int(value) or value < low:
                 raise _bad(name, value, f"an integer >= {low}")
-        if self.max_length > 512:
-            raise _bad("max_length", self.max_length, "at most 512 (the models' position limit)")
+        if self.max_length != "auto" and (not _is_int(self.max_length) or not 2 <= self.max_length <= 512):
+            raise _bad("max_length", self.max_length, "'auto' or an integer from 2 to 512 (the models' position limit)")
         if not _is_number(self.warmup_steps) or self.warmup_steps < 0 or (
                 not _is_int(self.warmup_steps) and self.warmup_steps >= 1):
             raise _bad("warmup_steps", self.warmup_steps, "a whole number of steps >= 0 or a fraction of the steps below 1")
@@ -467,7 +476,7 @@ def _render_script(result: RunResult, name: str) -> str:
         quizkit_imports="\n".join(quizkit_imports),
         model=config.model,
         label_names=list(result.label_names),
-        max_length=config.max_length,
+        max_length=result.extra.get("max_length", config.max_length),
         torch_imports="import torch\nimport torch.nn.functional as F" if result.class_weights else "import torch",
         weighted_loss=_WEIGHTED_LOSS.format(weights=result.class_weights) if result.class_weights else "",
         loss_arg="        compute_loss_func=weighted_cross_entropy,\n" if result.class_weights else "",
@@ -649,13 +658,16 @@ class WeightedCrossEntropy:
         return F.cross_entropy(logits, labels, weight=weight, reduction="sum") / num_items_in_batch
 
 
-def _padded_tokens(train: Any, config: RunConfig) -> int:
-    """Tokens in one epoch of batches, padding included (an estimate when batches are random)."""
+def _padded_tokens(lengths: Any, max_length: int, config: RunConfig) -> int:
+    """Tokens in one epoch of batches of texts this long (after truncation), padding included.
+
+    An estimate when batches are random.
+    """
     import numpy as np
 
-    lengths = np.array([len(ids) for ids in train["input_ids"]])
+    lengths = np.asarray(lengths)
     if config.padding == "max_length":
-        return int(lengths.size * config.max_length)
+        return int(lengths.size * max_length)
     if config.train_sampling_strategy == "group_by_length":
         # Batches hold texts of similar length: close to no padding.
         return int(lengths.sum())
@@ -694,7 +706,9 @@ def resolve_epochs(config: RunConfig, n_train: int, cpu_tokens_per_epoch: int | 
     reaching ``AUTO_MIN_STEPS`` optimiser steps (at most ``AUTO_MAX_EPOCHS``).
 
     ``cpu_tokens_per_epoch`` (given when training on a CPU) caps ``"auto"`` at the epochs that
-    stay within ``AUTO_CPU_TOKENS``, never below one.
+    stay within ``AUTO_CPU_TOKENS``, never below one. With ``max_length="auto"`` the cut
+    (:func:`resolve_max_length`) already fits the budget and the cap only binds for texts that
+    are long even at ``AUTO_MIN_LENGTH``; with an explicit ``max_length`` it takes epochs away.
 
     >>> resolve_epochs(RunConfig(), 480), resolve_epochs(RunConfig(), 480, cpu_tokens_per_epoch=45_000)
     (5, 2)
@@ -706,6 +720,31 @@ def resolve_epochs(config: RunConfig, n_train: int, cpu_tokens_per_epoch: int | 
     if cpu_tokens_per_epoch:
         epochs = min(epochs, AUTO_CPU_TOKENS // cpu_tokens_per_epoch)
     return max(1, epochs)
+
+
+def resolve_max_length(config: RunConfig, n_train: int, train_lengths: Sequence[int] | None = None) -> int:
+    """The tokens a text is cut at: ``config.max_length``, or for ``"auto"`` ``AUTO_MAX_LENGTH``.
+
+    ``train_lengths`` (the train texts' token counts, given when training on a CPU) makes
+    ``"auto"`` the longest cut, not below ``AUTO_MIN_LENGTH``, at which the epochs of
+    :func:`resolve_epochs` stay within ``AUTO_CPU_TOKENS``: long texts lose their ends, the run
+    keeps its optimiser steps.
+
+    >>> resolve_max_length(RunConfig(), 480), resolve_max_length(RunConfig(), 480, [200] * 480)
+    (128, 41)
+    """
+    if config.max_length != "auto":
+        return config.max_length
+    if train_lengths is None:
+        return AUTO_MAX_LENGTH
+    import numpy as np
+
+    lengths = np.asarray(train_lengths)
+    budget = AUTO_CPU_TOKENS / resolve_epochs(config, n_train)
+    for max_length in range(AUTO_MAX_LENGTH, AUTO_MIN_LENGTH, -1):
+        if _padded_tokens(np.minimum(lengths, max_length), max_length, config) <= budget:
+            return max_length
+    return AUTO_MIN_LENGTH
 
 
 def propose_class_weights(train_labels: Sequence[int], num_labels: int) -> str | None:
@@ -881,14 +920,20 @@ def run(config: RunConfig | None = None, /, *, extra_callbacks: Sequence[Any] = 
     # Seed before building the model: the classification head (and all of "tiny") is random.
     set_seed(config.seed)
     model, tokenizer = _load_model(config.model, label_names, config.pretrained)
-    encoded = tokenize(
-        dataset, tokenizer, max_length=config.max_length,
-        padding="max_length" if config.padding == "max_length" else False,
-    )
     import torch
 
-    n_train = len(encoded["train"])
-    epochs = resolve_epochs(config, n_train, None if torch.cuda.is_available() else _padded_tokens(encoded["train"], config))
+    cpu = not torch.cuda.is_available()
+    n_train = len(dataset["train"])
+    measured = None
+    if cpu and config.max_length == "auto":
+        measured = [len(ids) for ids in tokenizer(list(dataset["train"]["text"]), truncation=True, max_length=AUTO_MAX_LENGTH)["input_ids"]]
+    max_length = resolve_max_length(config, n_train, measured)
+    encoded = tokenize(
+        dataset, tokenizer, max_length=max_length,
+        padding="max_length" if config.padding == "max_length" else False,
+    )
+    train_lengths = [len(ids) for ids in encoded["train"]["input_ids"]]
+    epochs = resolve_epochs(config, n_train, _padded_tokens(train_lengths, max_length, config) if cpu else None)
     scratch = None
     output_dir = config.output_dir
     if output_dir is None:
@@ -965,6 +1010,7 @@ def run(config: RunConfig | None = None, /, *, extra_callbacks: Sequence[Any] = 
         extra={
             "training_arguments": training_kwargs(config, n_train, epochs),
             "epochs": epochs,
+            "max_length": max_length,
             "stopped_by_time_budget": bool(budget is not None and budget.exhausted),
             **({"proposed_class_weights": proposal} if proposal else {}),
         },

