@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
+import tomllib
 from collections import defaultdict
 from pathlib import Path
 
@@ -24,7 +25,9 @@ from quizkit.quiz.loading import load_bank
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = ROOT / "lessons"
 NOTEBOOKS = ROOT / "notebooks"
-COLAB_URL = "https://colab.research.google.com/github/quizkit-course/quizkit/blob/main/notebooks/{name}.ipynb"
+# The badge opens the notebook of the tagged release its install cell installs (tools/sync_install_cells.py).
+COLAB_URL = ("https://colab.research.google.com/github/quizkit-course/quizkit/blob/v"
+             + tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"] + "/notebooks/{name}.ipynb")
 # quiz.ask("id"), quiz.check("id", ...), quiz.answer("id", ...): the cells that pose a question.
 QUIZ_CALL = re.compile(r"\bquiz\.(?:ask|check|answer)\(\s*[\"']([A-Za-z0-9_.-]+)[\"']")
 QUIZ_INIT = re.compile(r"\bQuiz\(\s*[\"']([A-Za-z0-9_.-]+)[\"']")

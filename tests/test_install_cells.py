@@ -29,7 +29,8 @@ def test_every_install_cell_installs_the_tagged_release_of_the_repository():
     expected = f'%pip install -q "quizkit[learn] @ git+{repo}@{tag}"'
     assert len(NOTEBOOKS) >= 10
     for path in NOTEBOOKS:
-        assert install_lines(path) == [expected], path.name
+        # (lesson 10 also installs its data package, which is not quizkit)
+        assert [line for line in install_lines(path) if "quizkit" in line] == [expected], path.name
 
 
 def test_every_colab_link_opens_the_notebook_of_that_release():
