@@ -57,8 +57,6 @@ AUTO_MAX_LENGTH = 128
 AUTO_MIN_LENGTH = 32
 # A train split whose largest class outnumbers its smallest this much gets a class-weights proposal.
 IMBALANCE_PROPOSAL_RATIO = 1.5
-# The test metrics that count examples rather than measure a rate.
-COUNT_METRICS = frozenset({"support", "tp", "fp", "fn", "tn"})
 
 
 def _is_int(value: Any) -> bool:
@@ -296,8 +294,10 @@ class RunResult:
     def _repr_html_(self) -> str:
         from html import escape
 
+        from quizkit.metrics.threshold import COUNTS
+
         # Counts are whole numbers: "45", not "45.000".
-        rows = "".join(f"<tr><td>{escape(k)}</td><td>{v:.0f}</td></tr>" if k in COUNT_METRICS else
+        rows = "".join(f"<tr><td>{escape(k)}</td><td>{v:.0f}</td></tr>" if k in ("support", *COUNTS) else
                        f"<tr><td>{escape(k)}</td><td>{v:.3f}</td></tr>" for k, v in self.summary())
         title = (
             f"{escape(self.config.model)} on {escape(str(self.data_description.get('task', 'custom data')))}: "
