@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from quizkit.train import RunConfig, RunResult, _resolve_data
+from quizkit.train import RunConfig, RunResult, resolve_data
 
 # Inverse regularisation strengths tried by tfidf_logreg; the one with the best validation MCC wins.
 C_GRID = (0.3, 1.0, 3.0, 10.0)
@@ -85,7 +85,7 @@ def majority(data: Any = None, seed: int = 0) -> RunResult:
     from sklearn.dummy import DummyClassifier
 
     start = time.perf_counter()
-    dataset, description = _resolve_data(data, seed)
+    dataset, description = resolve_data(data, seed)
     model = DummyClassifier(strategy="prior").fit(np.zeros((len(dataset["train"]), 1)), dataset["train"]["label"])
     k = len(dataset["train"].features["label"].names)
 
@@ -124,7 +124,7 @@ def tfidf_logreg(data: Any = None, seed: int = 0, C: float | Sequence[float] = C
     from sklearn.metrics import matthews_corrcoef
 
     start = time.perf_counter()
-    dataset, description = _resolve_data(data, seed)
+    dataset, description = resolve_data(data, seed)
     grid = [float(C)] if isinstance(C, (int, float)) else [float(c) for c in C]
     if not grid or any(c <= 0 for c in grid):
         raise ValueError(f"C must be a positive number or a list of them, got {C!r}")

@@ -63,9 +63,9 @@ def likely_label_errors(data: Any, split: str = "train", n_splits: int = 5, seed
     """
     import pandas as pd
 
-    from quizkit.train import _resolve_data
+    from quizkit.train import resolve_data
 
-    dataset, _ = _resolve_data(data, seed)
+    dataset, _ = resolve_data(data, seed)
     if split not in dataset:
         raise ValueError(f"likely_label_errors: no split {split!r}; the data has {list(dataset)}")
     part = dataset[split]

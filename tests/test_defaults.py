@@ -168,4 +168,4 @@ def test_a_default_run_on_a_cpu_cuts_long_texts_and_keeps_its_epochs(tmp_path):
     assert result.extra["epochs"] == resolve_epochs(RunConfig(), 140) == AUTO_MAX_EPOCHS
     assert result.steps == result.planned_steps == AUTO_MAX_EPOCHS * math.ceil(140 / 16)
     # The exported script reproduces the cut, not the word "auto".
-    assert f"MAX_LENGTH = {cut}\n" in result.export_script(tmp_path / "run.py").read_text()
+    assert f"MAX_LENGTH = {cut}\n" in result.export_trainer_script(tmp_path / "run.py").read_text()

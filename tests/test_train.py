@@ -3,6 +3,7 @@
 import json
 import os
 import resource
+import runpy
 import subprocess
 import sys
 import time
@@ -16,7 +17,7 @@ from sklearn.utils.class_weight import compute_class_weight
 
 from quizkit.data import make_dataset
 from quizkit.metrics import from_predictions
-from quizkit.train import RunConfig, RunResult, WeightedCrossEntropy, load_run, run
+from quizkit.train import RunConfig, RunResult, WeightedCrossEntropy, load_run, run, script_template
 from quizkit.viz import LearningCurvePlot, ThresholdExplorer
 
 # The tiny model's "not pretrained" warning is expected in every run here.
@@ -184,9 +185,13 @@ def test_exported_script_reproduces_the_run(tmp_path):
         class_weights="balanced", threshold=0.4, **TINY,
     )
     np.testing.assert_array_equal(result.test_predictions, (result.test_scores >= 0.4).astype(int))
-    script = result.export_script(tmp_path / "reproduce.py")
+    # The run trained with the loss the script will use: the template's, defined once.
+    assert type(result.trainer.compute_loss_func) is script_template.WeightedCrossEntropy
+    script = result.export_trainer_script(tmp_path / "reproduce.py")
     source = script.read_text()
-    assert 'if __name__ == "__main__":' in source and "compute_loss_func=weighted_cross_entropy" in source
+    assert 'if __name__ == "__main__":' in source and "class WeightedCrossEntropy" in source
+    assert f"CLASS_WEIGHTS = {result.class_weights!r}\n" in source and "THRESHOLD = 0.4\n" in source
+    assert "PADDING = 'max_length'\n" in source and "DATA = {\n    'task': 'spam',\n    'n': 160,\n" in source
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
     done = subprocess.run([sys.executable, script.name], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
@@ -199,9 +204,11 @@ def test_exported_script_reproduces_the_run(tmp_path):
 
 def test_exported_script_for_custom_data_asks_for_the_data(spam_run, tmp_path):
     custom = RunResult(**{**spam_run.__dict__, "data_description": {"source": "custom", "n_train": 10}})
-    source = custom.export_script(tmp_path / "custom.py").read_text()
-    assert "make_dataset" not in source and "raise NotImplementedError" in source
-    compile(source, "custom.py", "exec")
+    path = custom.export_trainer_script(tmp_path / "custom.py")
+    assert "DATA = None\n" in path.read_text()
+    script = runpy.run_path(str(path), run_name="exported")  # defines the functions, trains nothing
+    with pytest.raises(NotImplementedError, match="return your DatasetDict"):
+        script["load_data"]()
 
 
 @pytest.mark.parametrize(

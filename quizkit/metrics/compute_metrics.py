@@ -80,6 +80,21 @@ def predicted_classes(predictions: Any, threshold: float | None = None) -> tuple
     return (_as_probabilities(scores)[:, 1] >= cut).astype(np.int64), 2
 
 
+def probability_scores(predictions: Any) -> np.ndarray:
+    """What a classifier's 2-D outputs say as probabilities: P(label 1) per example for two
+    classes, else the ``(n, k)`` probability matrix.
+
+    Logits go through a softmax (rows that already are probabilities stay, as in
+    :func:`predicted_classes`), so ``probability_scores(p) >= t`` is exactly the rule
+    ``predicted_classes(p, threshold=t)`` applies.
+
+    >>> probability_scores(np.array([[0.0, 0.0], [0.0, np.log(3.0)]])).round(2).tolist()
+    [0.5, 0.75]
+    """
+    matrix = _as_probabilities(np.asarray(_first(predictions), dtype=np.float64))
+    return matrix[:, 1] if matrix.shape[1] == 2 else matrix
+
+
 def metrics_dict(report: MetricReport, average: str | None = None) -> dict[str, float]:
     """The flat dict ``compute_metrics_for`` returns, from a report."""
     out = {"accuracy": report.accuracy}

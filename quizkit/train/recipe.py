@@ -1,0 +1,212 @@
+"""The default recipe: how long to train, where to cut texts, how to weight classes.
+
+Each ``"auto"`` in :class:`~quizkit.train.config.RunConfig` is resolved here, from the data's
+size (and, on a CPU, its token counts), and :func:`training_kwargs` turns a config into the
+``TrainingArguments`` keywords a run uses (and an exported script repeats).
+
+>>> from quizkit.train.config import RunConfig
+>>> resolve_epochs(RunConfig(), n_train=480)  # 30 steps per epoch -> 5 epochs = 150 steps
+5
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from quizkit.train.config import RunConfig
+
+# About this many train-loss points per run, so learning curves have a shape even on short runs.
+LOG_POINTS = 10
+# epochs="auto": small data sets get several epochs, so that training takes at least this many
+# optimiser steps (one epoch of 480 texts is 30 steps: far too few for a head to learn) ...
+AUTO_MIN_STEPS = 150
+# ... but never more epochs than this; data large enough for AUTO_MIN_STEPS gets one epoch.
+AUTO_MAX_EPOCHS = 10
+# On a CPU the tokens trained on (padding included) stay under this: about 100 s of MiniLM
+# training on 2 cores, so the default run of a lesson fits its time budget. Counting tokens keeps
+# the choice deterministic (a clock would make reruns differ). max_length="auto" meets it by
+# truncating long texts, keeping the steps; an explicit max_length meets it with fewer epochs.
+AUTO_CPU_TOKENS = 100_000
+# max_length="auto": texts are cut at this many tokens (on a GPU, and on a CPU when they fit) ...
+AUTO_MAX_LENGTH = 128
+# ... and never at fewer: shorter cuts lose the words that carry most texts' labels, so below it
+# the CPU token budget takes epochs away instead.
+AUTO_MIN_LENGTH = 32
+# A train split whose largest class outnumbers its smallest this much gets a class-weights proposal.
+IMBALANCE_PROPOSAL_RATIO = 1.5
+
+
+def resolve_class_weights(spec: str | Sequence[float] | None, train_labels: Sequence[int], num_labels: int) -> list[float] | None:
+    """Turn ``class_weights`` into one float per label (``"balanced"``: n / (k * count)).
+
+    >>> resolve_class_weights("balanced", [0, 0, 0, 1], 2)
+    [0.6666666666666666, 2.0]
+    """
+    if spec is None:
+        return None
+    if spec == "balanced":
+        import numpy as np
+        from sklearn.utils.class_weight import compute_class_weight
+
+        present = np.unique(train_labels)
+        if len(present) < num_labels:
+            raise ValueError(
+                f"RunConfig.class_weights='balanced' needs every label in the train split; labels present: {present.tolist()}"
+            )
+        return [float(w) for w in compute_class_weight("balanced", classes=np.arange(num_labels), y=np.asarray(train_labels))]
+    if len(spec) != num_labels:
+        raise ValueError(f"RunConfig.class_weights needs {num_labels} weights (one per label), got {list(spec)!r}")
+    return [float(w) for w in spec]
+
+
+def padded_tokens(lengths: Any, max_length: int, config: RunConfig) -> int:
+    """Tokens in one epoch of batches of texts this long (after truncation), padding included.
+
+    An estimate when batches are random.
+
+    >>> padded_tokens([10, 20, 30], 32, RunConfig()), padded_tokens([10, 20, 30], 32, RunConfig(padding="max_length"))
+    (60, 96)
+    """
+    import numpy as np
+
+    lengths = np.asarray(lengths)
+    if config.padding == "max_length":
+        return int(lengths.size * max_length)
+    if config.train_sampling_strategy == "group_by_length":
+        # Batches hold texts of similar length: close to no padding.
+        return int(lengths.sum())
+    # Random batches pad to their longest text; the data set's 90th percentile is a fair guess.
+    return int(lengths.size * np.percentile(lengths, 90))
+
+
+def planned_steps(n_train: int, batch_size: int, epochs: float) -> int:
+    """Optimizer steps the Trainer will take (no gradient accumulation, one device).
+
+    >>> planned_steps(480, 16, 5)
+    150
+    """
+    return max(1, math.ceil(math.ceil(n_train / batch_size) * epochs))
+
+
+def resolve_epochs(config: RunConfig, n_train: int, cpu_tokens_per_epoch: int | None = None) -> float:
+    """The epochs a run trains for: ``config.epochs``, or for ``"auto"`` the fewest whole epochs
+    reaching ``AUTO_MIN_STEPS`` optimiser steps (at most ``AUTO_MAX_EPOCHS``).
+
+    ``cpu_tokens_per_epoch`` (given when training on a CPU) caps ``"auto"`` at the epochs that
+    stay within ``AUTO_CPU_TOKENS``, never below one. With ``max_length="auto"`` the cut
+    (:func:`resolve_max_length`) already fits the budget and the cap only binds for texts that
+    are long even at ``AUTO_MIN_LENGTH``; with an explicit ``max_length`` it takes epochs away.
+
+    >>> resolve_epochs(RunConfig(), 480), resolve_epochs(RunConfig(), 480, cpu_tokens_per_epoch=45_000)
+    (5, 2)
+    """
+    if config.epochs != "auto":
+        return config.epochs
+    per_epoch = math.ceil(n_train / config.batch_size)
+    epochs = min(AUTO_MAX_EPOCHS, math.ceil(AUTO_MIN_STEPS / per_epoch))
+    if cpu_tokens_per_epoch:
+        epochs = min(epochs, AUTO_CPU_TOKENS // cpu_tokens_per_epoch)
+    return max(1, epochs)
+
+
+def resolve_max_length(config: RunConfig, n_train: int, train_lengths: Sequence[int] | None = None) -> int:
+    """The tokens a text is cut at: ``config.max_length``, or for ``"auto"`` ``AUTO_MAX_LENGTH``.
+
+    ``train_lengths`` (the train texts' token counts, given when training on a CPU) makes
+    ``"auto"`` the longest cut, not below ``AUTO_MIN_LENGTH``, at which the epochs of
+    :func:`resolve_epochs` stay within ``AUTO_CPU_TOKENS``: long texts lose their ends, the run
+    keeps its optimiser steps.
+
+    >>> resolve_max_length(RunConfig(), 480), resolve_max_length(RunConfig(), 480, [200] * 480)
+    (128, 41)
+    """
+    if config.max_length != "auto":
+        return config.max_length
+    if train_lengths is None:
+        return AUTO_MAX_LENGTH
+    import numpy as np
+
+    lengths = np.asarray(train_lengths)
+    budget = AUTO_CPU_TOKENS / resolve_epochs(config, n_train)
+    for max_length in range(AUTO_MAX_LENGTH, AUTO_MIN_LENGTH, -1):
+        if padded_tokens(np.minimum(lengths, max_length), max_length, config) <= budget:
+            return max_length
+    return AUTO_MIN_LENGTH
+
+
+def propose_class_weights(train_labels: Sequence[int], num_labels: int) -> str | None:
+    """``"balanced"`` when the largest train class outnumbers the smallest by ``IMBALANCE_PROPOSAL_RATIO``.
+
+    >>> propose_class_weights([1] * 65 + [0] * 35, 2), propose_class_weights([0, 1] * 50, 2)
+    ('balanced', None)
+    """
+    import numpy as np
+
+    counts = np.bincount(np.asarray(train_labels, dtype=int), minlength=num_labels)
+    present = counts[counts > 0]
+    return "balanced" if present.max() >= IMBALANCE_PROPOSAL_RATIO * present.min() else None
+
+
+def training_kwargs(config: RunConfig, n_train: int, epochs: float | None = None) -> dict[str, Any]:
+    """``TrainingArguments`` keywords for a config, without output_dir and device/precision flags.
+
+    ``epochs`` is the resolved number of epochs (default: :func:`resolve_epochs` without a CPU cap).
+
+    >>> kwargs = training_kwargs(RunConfig(), n_train=480)
+    >>> kwargs["num_train_epochs"], kwargs["logging_steps"], kwargs["save_strategy"]
+    (5, 15, 'no')
+    """
+    epochs = resolve_epochs(config, n_train) if epochs is None else epochs
+    total = planned_steps(n_train, config.batch_size, epochs)
+    eval_steps = config.eval_steps or max(1, total // 5)
+    best = config.early_stopping_patience is not None
+    kwargs = dict(
+        num_train_epochs=epochs,
+        learning_rate=config.learning_rate,
+        per_device_train_batch_size=config.batch_size,
+        per_device_eval_batch_size=max(config.batch_size, 32),
+        weight_decay=config.weight_decay,
+        warmup_steps=config.warmup_steps,
+        train_sampling_strategy=config.train_sampling_strategy,
+        eval_strategy=config.eval_strategy,
+        logging_strategy="steps",
+        logging_steps=config.logging_steps or max(1, total // LOG_POINTS),
+        seed=config.seed,
+        dataloader_num_workers=0,
+        report_to="none",
+    )
+    if config.eval_strategy == "steps":
+        kwargs["eval_steps"] = eval_steps
+    if best:
+        # Checkpoints exist only so that early stopping can reload the best model.
+        kwargs.update(
+            save_strategy=config.eval_strategy,
+            save_total_limit=1,
+            save_only_model=True,
+            load_best_model_at_end=True,
+            metric_for_best_model=config.metric_for_best_model,
+            greater_is_better=config.metric_for_best_model != "loss",
+        )
+        if config.eval_strategy == "steps":
+            kwargs["save_steps"] = eval_steps
+    else:
+        kwargs["save_strategy"] = "no"
+    return kwargs
+
+
+def training_arguments(config: RunConfig, output_dir: str, n_train: int, epochs: float | None = None) -> Any:
+    """The ``TrainingArguments`` of a run: mixed precision on CUDA (bf16 if supported), fp32 on CPU."""
+    import torch
+    from transformers import TrainingArguments
+
+    cuda = torch.cuda.is_available()
+    bf16 = cuda and torch.cuda.is_bf16_supported()
+    return TrainingArguments(
+        output_dir=output_dir, use_cpu=not cuda, bf16=bf16, fp16=cuda and not bf16,
+        # Pinned memory only speeds up copies to a GPU; on a CPU torch warns that it is unused.
+        dataloader_pin_memory=cuda,
+        disable_tqdm=config.disable_tqdm, **training_kwargs(config, n_train, epochs),
+    )
+
