@@ -135,8 +135,10 @@ def compare_length_grouping(args) -> None:
 
 
 def main() -> None:
+    from quizkit.models import BUNDLED
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", choices=["minilm", "tiny"], default="minilm")
+    parser.add_argument("--model", choices=BUNDLED, default="minilm")
     parser.add_argument("--n", type=int, default=400, help="examples generated (70%% train)")
     parser.add_argument("--rounds", type=int, default=2, help="A B C rounds (>= 2)")
     parser.add_argument("--epochs", type=float, default=1.0)

@@ -170,8 +170,8 @@ class RunResult:
         trains the same model on the same data with the same ``TrainingArguments``. It needs
         torch, transformers and quizkit's ``metrics`` (its ``compute_metrics``); it also
         imports ``quizkit.data.make_dataset`` when the run used generated course data and
-        ``quizkit.models.load_classifier`` when the model is a bundled one (``"minilm"``,
-        ``"tiny"``); a Hub model is loaded with transformers' Auto classes. For your own data
+        ``quizkit.models.load_classifier`` when the model is a bundled one
+        (``quizkit.models.BUNDLED``); a Hub model is loaded with transformers' Auto classes. For your own data
         it stops at a clearly marked ``load_data()`` you fill in.
 
         >>> import tempfile

@@ -34,7 +34,7 @@ from transformers import (
 )
 
 # --- run settings (RunResult.export_trainer_script writes a run's values here) ---
-# A bundled quizkit model ("minilm", "tiny") when BUNDLED_MODEL, else a Hugging Face Hub id.
+# A model bundled with quizkit (quizkit.models.BUNDLED) when BUNDLED_MODEL, else a Hugging Face Hub id.
 MODEL = 'tiny'
 BUNDLED_MODEL = True
 # None: the model's usual weights; False: its architecture with random weights.
