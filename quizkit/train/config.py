@@ -47,7 +47,6 @@ def _bad(field_name: str, value: Any, expected: str) -> ValueError:
     return ValueError(f"RunConfig.{field_name} must be {expected}, got {value!r}")
 
 
-
 @dataclass
 class RunConfig:
     """Everything that defines a fine-tuning run (``run(RunConfig(...))`` or ``run(**fields)``).

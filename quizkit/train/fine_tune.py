@@ -43,6 +43,10 @@ def time_budget_callback(seconds: float) -> Any:
     """A ``TrainerCallback`` that stops training once ``seconds`` have passed since it began.
 
     Its ``exhausted`` attribute tells afterwards whether it did.
+
+    >>> budget = time_budget_callback(60)
+    >>> budget.exhausted
+    False
     """
     from transformers import TrainerCallback
 
@@ -58,7 +62,6 @@ def time_budget_callback(seconds: float) -> Any:
                 control.should_training_stop = True
 
     return TimeBudget()
-
 
 
 @contextlib.contextmanager

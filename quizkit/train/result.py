@@ -279,7 +279,6 @@ def _array_or_none(values: list | None, dtype: type) -> Any:
     return None if values is None else np.asarray(values, dtype=dtype)
 
 
-
 def eval_history(log_history: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """The validation evaluations in a Trainer's ``log_history`` (the entries with ``eval_loss``).
 
