@@ -237,9 +237,9 @@ def grade_submissions(
     """Grade every submission; ``keys`` are bank files or folders (None: lessons/ lookup).
 
     ``lessons`` fixes the assignment (see the module docs). ``isolation`` is an
-    :class:`~quizkit.grading.isolation.Isolation` for code answers (None: code answers are
+    :class:`~quizkit.grading.backends.Isolation` for code answers (None: code answers are
     "not graded"); ``jobs`` processes (default: all cores); ``limits`` a
-    :class:`~quizkit.grading.isolation.Limits`; ``progress`` a stream (stderr).
+    :class:`~quizkit.grading.backends.Limits`; ``progress`` a stream (stderr).
     """
     # Imported here, before the pool forks, so that the workers do not each import them.
     for module in ("quizkit.quiz.loading", "quizkit.quiz.records"):

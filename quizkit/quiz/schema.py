@@ -273,7 +273,7 @@ class Code(_Question):
         """Compute the learner's outputs in a separate process, then judge them here: ``(CheckOutcome, Score)``.
 
         ``hidden=False`` runs only the visible checks (what a learner sees while practising);
-        the grader runs them all. ``isolation`` (:class:`quizkit.grading.isolation.Isolation`):
+        the grader runs them all. ``isolation`` (:class:`quizkit.grading.backends.Isolation`):
         a plain child process when None.
         """
         from quizkit.grading.isolation import NONE, compute
