@@ -71,7 +71,8 @@ class Overlap:
             lines.append(f"  test : {test_text!r}\n  train: {train_text!r}  (similarity {sim:.2f})")
         return "\n".join(lines)
 
-    def _repr_html_(self) -> str:
+    def to_html(self) -> str:
+        """The summary and the example pairs as an HTML fragment (what a notebook shows)."""
         rows = "".join(
             f"<tr><td>{html.escape(te)}</td><td>{html.escape(tr)}</td><td>{sim:.2f}</td></tr>"
             for te, tr, sim in self.examples
@@ -83,6 +84,9 @@ class Overlap:
             else ""
         )
         return f"<div><p>{html.escape(self._summary())}</p>{table}</div>"
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
 
 
 def _check_texts(name: str, texts: Any) -> list[str]:
