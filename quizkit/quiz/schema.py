@@ -40,7 +40,6 @@ from quizkit.quiz.scoring import (
     Lock,
     Score,
     code_score,
-    judge_code,
     normalize_text,
     open_lock,
     parse_number,
@@ -277,6 +276,7 @@ class Code(_Question):
         a plain child process when None.
         """
         from quizkit.grading.isolation import NONE, compute
+        from quizkit.grading.judge import judge_code
 
         checks = [c for c in self.checks if hidden or not c.hidden]
         job = {"setup": self.setup, "source": source, "entry": self.entry, "calls": [c.job_call() for c in checks]}
