@@ -5,8 +5,8 @@ instructor's grading machine needs only the core install.
 
 - :mod:`~quizkit.grading.reading`: submissions in (regular files only, links not followed);
 - :mod:`~quizkit.grading.scoring`: the batch, assignment scoping, per-answer scoring;
-- :mod:`~quizkit.grading.backends`: how that process is isolated (bubblewrap, container, none)
-  and its limits; :mod:`~quizkit.grading.isolation`: code answers computed in that process;
+- :mod:`~quizkit.grading.isolation`: code answers computed in a separate process, and
+  :mod:`~quizkit.grading.backends`: how the OS isolates it (bubblewrap, container) and its limits;
 - :mod:`~quizkit.grading.judge`: every pass/fail decision, on plain data;
 - :mod:`~quizkit.grading.gradebook`: CSV/JSON outputs; :mod:`~quizkit.grading.report`: HTML;
 - :mod:`~quizkit.grading.cli`: the ``quizkit grade`` command.
@@ -16,8 +16,8 @@ instructor's grading machine needs only the core install.
 5
 """
 
-from quizkit.grading.gradebook import AnswerGrade, Column, Gradebook, StudentGrade
 from quizkit.grading.backends import Isolation, Limits, choose
+from quizkit.grading.gradebook import AnswerGrade, Column, Gradebook, StudentGrade
 from quizkit.grading.judge import CheckOutcome
 from quizkit.grading.scoring import grade_submissions
 
