@@ -66,7 +66,7 @@ def vary(base: dict, student: str, bank, right: dict, wrong: dict, rng: random.R
 
 def isolation_cost(bank, repeats: int = 10) -> dict[str, float]:
     """Milliseconds to compute and judge one code answer (the bank's first with a reference), per backend."""
-    from quizkit.grading.isolation import NONE, choose
+    from quizkit.grading.backends import NONE, choose
 
     q = next((q for q in bank.questions.values() if q.type == "code" and q.reference), None)
     if q is None:

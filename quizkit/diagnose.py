@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from quizkit import findings as rules
-from quizkit.findings import Diagnosis, Finding
+from quizkit.diagnosis import Diagnosis, Finding
 from quizkit.metrics import MetricReport, from_predictions
 
 __all__ = ["Diagnosis", "Finding", "diagnose", "diagnose_predictions"]

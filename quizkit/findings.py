@@ -13,16 +13,14 @@ in plain words, or None. :mod:`quizkit.diagnose` decides which rules the inputs 
 
 from __future__ import annotations
 
-import html
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
+from quizkit.diagnosis import Finding
 from quizkit.metrics import MetricReport
 
-SEVERITIES = ("severe", "warning", "info")
 GENERATION_TASKS = {
     "qa": "exact match and token-level F1 (SQuAD style: quizkit.metrics.squad_exact_match / squad_f1)",
     "summarization": "ROUGE (quizkit.metrics.rouge)",
@@ -41,73 +39,6 @@ TRAIN_EVAL_GAP_WARNING, TRAIN_EVAL_GAP_SEVERE = 0.10, 0.20
 LEAK_SEVERE_RATE = 0.05
 BASELINE_METRICS = ("mcc", "balanced_accuracy", "accuracy")  # what a run is judged on against a baseline
 FEW_POSITIVES = 30            # a proportion over fewer examples than this has a wide interval
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One problem found: ``code`` (stable id), ``severity``, ``title``, ``evidence`` (numbers), ``explanation``."""
-
-    code: str
-    severity: str
-    title: str
-    evidence: dict[str, Any] = field(default_factory=dict)
-    explanation: str = ""
-
-    def __post_init__(self) -> None:
-        if self.severity not in SEVERITIES:
-            raise ValueError(f"severity must be one of {SEVERITIES}, got {self.severity!r}")
-
-    def __str__(self) -> str:
-        return f"[{self.severity}] {self.title} ({self.code})\n    {self.explanation}"
-
-
-_COLOURS = {"severe": "#b2182b", "warning": "#e08214", "info": "#2166ac"}
-
-
-class Diagnosis(Sequence[Finding]):
-    """The findings, worst first. Empty means nothing suspicious was found."""
-
-    def __init__(self, findings: Sequence[Finding]) -> None:
-        self._findings = sorted(findings, key=lambda f: SEVERITIES.index(f.severity))
-
-    def __getitem__(self, index: Any) -> Any:
-        return self._findings[index]
-
-    def __len__(self) -> int:
-        return len(self._findings)
-
-    def __iter__(self) -> Iterator[Finding]:
-        return iter(self._findings)
-
-    @property
-    def codes(self) -> list[str]:
-        return [f.code for f in self._findings]
-
-    @property
-    def severe(self) -> list[Finding]:
-        return [f for f in self._findings if f.severity == "severe"]
-
-    def get(self, code: str) -> Finding | None:
-        return next((f for f in self._findings if f.code == code), None)
-
-    def __str__(self) -> str:
-        if not self._findings:
-            return "No problems found."
-        return "\n".join(str(f) for f in self._findings)
-
-    def __repr__(self) -> str:
-        return f"Diagnosis({self.codes})"
-
-    def _repr_html_(self) -> str:
-        if not self._findings:
-            return "<div class='quizkit-diagnosis'><b>No problems found.</b></div>"
-        items = "".join(
-            f"<li style='margin-bottom:0.4em'><span style='color:{_COLOURS[f.severity]};font-weight:bold'>"
-            f"{f.severity.upper()}</span> <b>{html.escape(f.title)}</b> <code>{f.code}</code><br>"
-            f"{html.escape(f.explanation)}</li>"
-            for f in self._findings
-        )
-        return f"<div class='quizkit-diagnosis'><ul>{items}</ul></div>"
 
 
 def _pct(x: float) -> str:

@@ -64,8 +64,6 @@ def _stop_note(result: RunResult) -> str:
 
 
 def _is_binary(task: str) -> bool:
-    from quizkit.data import TASKS
-
     return len(TASKS.get(task, ())) == 2
 
 

@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from quizkit.grading.isolation import Isolation, bwrap_problem, choose
+from quizkit.grading.backends import Isolation, bwrap_problem, choose
 
 
 @functools.cache

@@ -200,3 +200,19 @@ def test_a_key_edited_between_two_gradings_in_one_process_is_read_again(tmp_path
     assert source.count("    correct: B\n") == 1
     key.write_text(source.replace("    correct: B\n", "    correct: A\n"))  # same size, maybe the same mtime
     assert points() == 1
+
+
+def test_a_cached_bank_is_validated_again_when_its_course_changes(tmp_path):
+    """Concept tags are checked against the course.yaml beside the bank: editing it counts as a change."""
+    from quizkit.quiz.loading import load_bank_cached
+
+    lessons = ROOT / "lessons"
+    bank = tmp_path / "00-start-here.yaml"
+    bank.write_text((lessons / "00-start-here.yaml").read_text())
+    course = (lessons / "course.yaml").read_text()
+    (tmp_path / "course.yaml").write_text(course)
+    assert load_bank_cached(bank).id == "00-start-here"
+    assert course.count("{id: fine-tuning-purpose,") == 1
+    (tmp_path / "course.yaml").write_text(course.replace("{id: fine-tuning-purpose,", "{id: why-fine-tune,"))
+    with pytest.raises(BankError, match="fine-tuning-purpose"):
+        load_bank_cached(bank)

@@ -20,7 +20,7 @@ from quizkit.data import (
     tokenize,
     translation_eval_set,
 )
-from quizkit.data.hub_datasets import standardise
+from quizkit.data.hub_datasets import standardize
 from quizkit.data.evalsets import QA_KEYS, SUMMARIZATION_KEYS, TRANSLATION_KEYS
 from quizkit.hub_access import HubUnavailableError
 
@@ -287,12 +287,12 @@ def test_load_hub_dataset_offline_fails_fast_and_names_the_alternative(monkeypat
     assert 'make_dataset("spam", n=1000)' in message and "spam, fraud, medical, support" in message
 
 
-def test_standardise_renames_encodes_and_adds_missing_splits():
+def test_standardize_renames_encodes_and_adds_missing_splits():
     from datasets import Dataset, DatasetDict
 
     rows = {"sms": [f"message {i}" for i in range(200)], "label": ["spam" if i % 4 == 0 else "ham" for i in range(200)]}
     raw = DatasetDict({"train": Dataset.from_dict({**rows, "id": list(range(200))}), "unsupervised": Dataset.from_dict(rows)})
-    dd = standardise(raw, max_train=100, seed=1)
+    dd = standardize(raw, max_train=100, seed=1)
     assert list(dd) == list(SPLITS)
     assert [dd[s].num_rows for s in SPLITS] == [100, 26, 30]
     for split in SPLITS:
@@ -303,9 +303,9 @@ def test_standardise_renames_encodes_and_adds_missing_splits():
     texts = [t for s in SPLITS for t in dd[s]["text"]]
     assert len(set(texts)) == len(texts)
     with pytest.raises(ValueError, match=r"text_column='body' is not a column of the data set \(columns: \['sms', 'label', 'id'\]\)"):
-        standardise(raw, text_column="body")
+        standardize(raw, text_column="body")
     with pytest.raises(ValueError, match=r"cannot tell which column holds the text; pass text_column="):
-        standardise(DatasetDict({"train": Dataset.from_dict({"words": ["a"], "label": [0]})}))
+        standardize(DatasetDict({"train": Dataset.from_dict({"words": ["a"], "label": [0]})}))
 
 
 @pytest.mark.parametrize(

@@ -264,7 +264,9 @@ def test_explanation_text_and_html():
     assert isinstance(explanation, Explanation)
     text = str(explanation)
     assert "What happened:" in text and "How to fix:" in text and "use_cpu=True" in text
-    bundle = explanation._repr_mimebundle_()
+    from IPython.core.formatters import format_display_data
+
+    bundle, _ = format_display_data(explanation)  # what a notebook stores for it
     assert bundle["text/plain"] == text
     assert "<b>How to fix:</b>" in bundle["text/html"] and "use_cpu=True" in bundle["text/html"]
 

@@ -1,4 +1,4 @@
-"""quizkit.grading.isolation and judge: real child processes, real bubblewrap, the command lines of each backend."""
+"""quizkit.grading.isolation, backends and judge: real child processes, real bubblewrap, the command lines of each backend."""
 
 import json
 import os
@@ -12,16 +12,9 @@ import pytest
 import yaml
 from grading_support import bwrap_or_skip
 
-from quizkit.grading import isolation as iso_mod
-from quizkit.grading.isolation import (
-    NONE,
-    PACKAGE,
-    Isolation,
-    Limits,
-    choose,
-    command,
-    compute,
-)
+from quizkit.grading import backends
+from quizkit.grading.backends import NONE, PACKAGE, Isolation, Limits, choose, command
+from quizkit.grading.isolation import compute
 from quizkit.grading.judge import same, verdict
 
 QUICK = Limits(wall_s=8, cpu_s=2, memory_mb=1024, output_bytes=2000, tmpfs_mb=8)
@@ -106,7 +99,7 @@ def test_judge_compares_plain_data_only():
 def test_none_needs_the_unsafe_flag_and_auto_falls_back_only_with_it(monkeypatch):
     assert choose("none") == (None, "--isolation none needs --unsafe-no-isolation (only for your own code)")
     assert choose("none", unsafe=True) == (NONE, "")
-    monkeypatch.setattr(iso_mod, "bwrap_problem", lambda: "no bwrap here")
+    monkeypatch.setattr(backends, "bwrap_problem", lambda: "no bwrap here")
     monkeypatch.setenv("PATH", "/nonexistent")
     isolation, why = choose("auto")
     assert isolation is None and why == "no bwrap here; no container engine (docker or podman) on the PATH"
@@ -121,7 +114,7 @@ def test_container_backend_detection_and_arguments(tmp_path, monkeypatch):
     fake.write_text("#!/bin/sh\nexit 0\n")
     fake.chmod(0o755)
     monkeypatch.setenv("PATH", str(tmp_path))
-    monkeypatch.setattr(iso_mod, "bwrap_problem", lambda: "no bwrap here")
+    monkeypatch.setattr(backends, "bwrap_problem", lambda: "no bwrap here")
     isolation, _ = choose("auto")
     assert isolation == Isolation("container", str(fake), ())
     argv, env, workdir = command(isolation, QUICK, "/unused")
@@ -135,7 +128,7 @@ def test_container_backend_detection_and_arguments(tmp_path, monkeypatch):
 
 
 def test_bwrap_arguments_mount_nothing_of_the_host_but_python_and_mask_keys(tmp_path, monkeypatch):
-    site = Path(iso_mod.python_roots()[0])
+    site = Path(backends.python_roots()[0])
     key_inside = site / "some-key.yaml"
     monkeypatch.setattr(os.path, "isfile", lambda p: p == str(key_inside) or Path(p).is_file())
     isolation = Isolation("bwrap", "/usr/bin/bwrap", (str(key_inside), str(tmp_path / "elsewhere.yaml")))
@@ -146,7 +139,7 @@ def test_bwrap_arguments_mount_nothing_of_the_host_but_python_and_mask_keys(tmp_
         assert flag in argv, flag
     assert argv[argv.index("--tmpfs") - 2:argv.index("--tmpfs") + 2] == ["--size", str(8 << 20), "--tmpfs", "/tmp"]
     binds = [argv[i + 1] for i, a in enumerate(argv) if a == "--ro-bind"]
-    assert not [b for b in binds if b.startswith(("/home", "/root/", "/work/wt")) and b not in iso_mod.python_roots()
+    assert not [b for b in binds if b.startswith(("/home", "/root/", "/work/wt")) and b not in backends.python_roots()
                 and b != str(PACKAGE)]
     masks = [argv[i + 2] for i, a in enumerate(argv) if a == "--ro-bind" and argv[i + 1] == "/dev/null"]
     assert masks == [str(key_inside)]  # the one outside every mount needs no mask

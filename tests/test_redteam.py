@@ -26,7 +26,7 @@ from grading_support import bwrap_or_skip
 
 from quizkit.quiz.loading import load_bank
 from quizkit.grading import Limits, grade_submissions
-from quizkit.grading.isolation import PACKAGE
+from quizkit.grading.backends import PACKAGE
 from quizkit.quiz.records import MIME_TYPE as MIME
 from quizkit.quiz.records import bundle, make_record
 

@@ -5,8 +5,8 @@ The layer map (a module may import what is on its floor or below, never above):
     ground floor  quizkit.metrics, quizkit.data, quizkit.models, and the leaf quizkit.hub_access
                   (the offline guard that models and data.hub_datasets share; it imports nothing of quizkit)
     first floor   quizkit.viz (draws metrics), quizkit.train (runs models on data),
-                  quizkit.baselines, quizkit.error_analysis, quizkit.diagnose (and its rules,
-                  quizkit.findings), quizkit.panel
+                  quizkit.baselines, quizkit.error_analysis, quizkit.diagnose (its rules, quizkit.findings,
+                  and its result type, quizkit.diagnosis), quizkit.panel
     quiz side     quizkit.quiz (banks, scoring, quiz cells): no ML stack at all, and of the rest of
                   quizkit only the leaf quizkit.textbox (a widget box with a short text form, which
                   the explorer in viz uses too; it imports nothing of quizkit)

@@ -46,7 +46,7 @@ def _pick(columns: list[str], wanted: str | None, guesses: tuple[str, ...], what
     raise ValueError(f"cannot tell which column holds the {what}; pass {what}_column= one of {columns}")
 
 
-def standardise(
+def standardize(
     dataset_dict: DatasetDict,
     text_column: str | None = None,
     label_column: str | None = None,
@@ -98,7 +98,7 @@ def load_hub_dataset(
     seed: int = 0,
 ) -> DatasetDict:
     """Download ``name`` (a short name from :data:`KNOWN` or any Hub id) as train/validation/test
-    with ``text`` and ``label`` columns (see :func:`standardise`).
+    with ``text`` and ``label`` columns (see :func:`standardize`).
 
     Raises :class:`quizkit.hub_access.HubUnavailableError` within seconds when offline.
     """
@@ -111,7 +111,7 @@ def load_hub_dataset(
     )
     from datasets import load_dataset
 
-    return standardise(
+    return standardize(
         load_dataset(repo, config),
         text_column=text_column or known_text,
         label_column=label_column or known_label,

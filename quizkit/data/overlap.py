@@ -26,7 +26,7 @@ CHUNK_CELLS = 4_000_000
 _SHOWN_EXAMPLES = 5
 
 
-def normalise(text: str) -> str:
+def duplicate_key(text: str) -> str:
     """Lower-case and collapse runs of whitespace: what "exact duplicate" compares."""
     # Not the quiz's answer normaliser (quizkit.quiz.scoring.normalize_text), which also drops
     # punctuation: a duplicate check keeps it (near-duplicates are the similarity's job), and
@@ -71,7 +71,8 @@ class Overlap:
             lines.append(f"  test : {test_text!r}\n  train: {train_text!r}  (similarity {sim:.2f})")
         return "\n".join(lines)
 
-    def _repr_html_(self) -> str:
+    def to_html(self) -> str:
+        """The summary and the example pairs as an HTML fragment (what a notebook shows)."""
         rows = "".join(
             f"<tr><td>{html.escape(te)}</td><td>{html.escape(tr)}</td><td>{sim:.2f}</td></tr>"
             for te, tr, sim in self.examples
@@ -83,6 +84,9 @@ class Overlap:
             else ""
         )
         return f"<div><p>{html.escape(self._summary())}</p>{table}</div>"
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
 
 
 def _check_texts(name: str, texts: Any) -> list[str]:
@@ -153,8 +157,8 @@ def find_overlap(train_texts: Sequence[str], test_texts: Sequence[str], near_thr
 
     first_train: dict[str, int] = {}
     for j, text in enumerate(train):
-        first_train.setdefault(normalise(text), j)
-    exact = [(i, first_train[key]) for i, key in enumerate(map(normalise, test)) if key in first_train]
+        first_train.setdefault(duplicate_key(text), j)
+    exact = [(i, first_train[key]) for i, key in enumerate(map(duplicate_key, test)) if key in first_train]
     exact_set = {i for i, _ in exact}
 
     best_idx, best_sim = nearest_train(train, test)

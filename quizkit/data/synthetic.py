@@ -14,7 +14,7 @@ import numbers
 import random
 from typing import TYPE_CHECKING, Any
 
-from quizkit.data.overlap import NearestTrain, nearest_train, normalise
+from quizkit.data.overlap import NearestTrain, duplicate_key, nearest_train
 from quizkit.data.tasks import TaskSpec, fraud, medical, spam, support
 
 if TYPE_CHECKING:
@@ -103,7 +103,7 @@ def _draw_unique(spec: TaskSpec, label: int, count: int, rng: random.Random, see
         if len(texts) == count:
             return texts
         text = spec.sample(label, rng)
-        key = normalise(text)
+        key = duplicate_key(text)
         if key not in seen:
             seen.add(key)
             texts.append(text)

@@ -46,7 +46,7 @@ class SplitOverlap(dict):
         return "\n".join(f"{split}: {overlap}" for split, overlap in self.items())
 
     def _repr_html_(self) -> str:
-        return "".join(f"<h4>{split}</h4>{overlap._repr_html_()}" for split, overlap in self.items())
+        return "".join(f"<h4>{split}</h4>{overlap.to_html()}" for split, overlap in self.items())
 
 
 def _is_missing(value: Any) -> bool:

@@ -5,7 +5,8 @@ instructor's grading machine needs only the core install.
 
 - :mod:`~quizkit.grading.reading`: submissions in (regular files only, links not followed);
 - :mod:`~quizkit.grading.scoring`: the batch, assignment scoping, per-answer scoring;
-- :mod:`~quizkit.grading.isolation`: code answers computed in an OS-isolated process;
+- :mod:`~quizkit.grading.isolation`: code answers computed in a separate process, and
+  :mod:`~quizkit.grading.backends`: how the OS isolates it (bubblewrap, container) and its limits;
 - :mod:`~quizkit.grading.judge`: every pass/fail decision, on plain data;
 - :mod:`~quizkit.grading.gradebook`: CSV/JSON outputs; :mod:`~quizkit.grading.report`: HTML;
 - :mod:`~quizkit.grading.cli`: the ``quizkit grade`` command.
@@ -15,8 +16,8 @@ instructor's grading machine needs only the core install.
 5
 """
 
+from quizkit.grading.backends import Isolation, Limits, choose
 from quizkit.grading.gradebook import AnswerGrade, Column, Gradebook, StudentGrade
-from quizkit.grading.isolation import Isolation, Limits, choose
 from quizkit.grading.judge import CheckOutcome
 from quizkit.grading.scoring import grade_submissions
 

@@ -70,7 +70,7 @@ def lms_path(out: str | Path, system: str, suffix: str = "") -> Path:
 
 def run_cli(args: argparse.Namespace) -> int:
     from quizkit.quiz.validation import BankError
-    from quizkit.grading.isolation import Limits, choose
+    from quizkit.grading.backends import Limits, choose
     from quizkit.grading.scoring import grade_submissions, key_files
 
     def fail(message: str) -> int:

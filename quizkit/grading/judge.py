@@ -15,6 +15,7 @@ False
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -90,3 +91,36 @@ class CheckOutcome:
     @property
     def passed(self) -> bool:
         return self.status == "passed"
+
+
+def judge_code(question: Any, computed: Any, checks: Sequence[Any]) -> CheckOutcome:
+    """Decide pass/fail for a :class:`~quizkit.quiz.schema.Code` question from the computed plain data.
+
+    ``computed`` is a :class:`quizkit.grading.isolation.Computed` (how the computation ended,
+    and one entry per call of ``checks``); the verdict is decided here, in the grader's process.
+    """
+    base = {"output": computed.output, "duration_s": computed.duration_s, "isolation": computed.isolation}
+    status, detail = computed.status, computed.detail
+    if status in ("timeout", "crashed"):
+        return CheckOutcome(status, computed.message, **base)
+    if status == "setup":
+        raised = detail.get("raised") or {}
+        return CheckOutcome("crashed", f"the question's setup code failed ({raised.get('type')}: "
+                            f"{raised.get('message')}); tell your instructor", **base)
+    if status == "syntax":
+        line = detail.get("line")
+        where = f" (line {line})" if isinstance(line, int) and not isinstance(line, bool) else ""
+        return CheckOutcome("error", f"your code has a syntax error: {detail.get('message')}{where}", **base)
+    if status == "raised":
+        ok, why = verdict({"raised": detail.get("raised")}, raises="")
+        return CheckOutcome("error", why, **base)
+    if status == "missing":
+        return CheckOutcome("error", f"your code does not define {question.entry}", **base)
+    passed: list[str] = []
+    for check, value in zip(checks, computed.values):
+        ok, why = verdict(value, expected=question.expected(check), raises=check.raises, tolerance=check.tolerance)
+        if not ok:
+            message = f"{check.message} ({why})" if check.message else why
+            return CheckOutcome("failed", message, check.name, tuple(passed), **base)
+        passed.append(check.name)
+    return CheckOutcome("passed", f"all {len(passed)} checks passed", None, tuple(passed), **base)

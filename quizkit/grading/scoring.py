@@ -4,7 +4,7 @@ Each answer record in a notebook (see :mod:`quizkit.quiz.records`) is re-scored 
 key; the ``correct`` flag stored in the file is never trusted. Choice answers compare option
 ids, numeric and text answers are scored without running anything; a code answer's outputs are
 computed in an isolated process (:mod:`quizkit.grading.isolation`) and judged here against the
-key (:func:`quizkit.quiz.scoring.judge_code`). Whatever is wrong with one submission goes into its
+key (:func:`quizkit.grading.judge.judge_code`). Whatever is wrong with one submission goes into its
 ``status``; the batch never stops for it.
 
 The maximum belongs to the assignment: ``lessons`` (``--lesson``) fixes the lessons that count;
@@ -237,9 +237,9 @@ def grade_submissions(
     """Grade every submission; ``keys`` are bank files or folders (None: lessons/ lookup).
 
     ``lessons`` fixes the assignment (see the module docs). ``isolation`` is an
-    :class:`~quizkit.grading.isolation.Isolation` for code answers (None: code answers are
+    :class:`~quizkit.grading.backends.Isolation` for code answers (None: code answers are
     "not graded"); ``jobs`` processes (default: all cores); ``limits`` a
-    :class:`~quizkit.grading.isolation.Limits`; ``progress`` a stream (stderr).
+    :class:`~quizkit.grading.backends.Limits`; ``progress`` a stream (stderr).
     """
     # Imported here, before the pool forks, so that the workers do not each import them.
     for module in ("quizkit.quiz.loading", "quizkit.quiz.records"):

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -97,6 +97,7 @@ def bootstrap_interval(
 class _Curve:
     y: np.ndarray
     scores: np.ndarray
+    _statistic: ClassVar[str]  # scikit-learn's function for the one-number summary (AUC, AP)
 
     @property
     def n(self) -> int:
@@ -106,6 +107,13 @@ class _Curve:
     def prevalence(self) -> float:
         """Share of positives: the precision of a scorer with no skill."""
         return float(self.y.mean())
+
+    def interval(self, confidence: float = 0.95, n_resamples: int = 1000, seed: int = 0) -> tuple[float, float]:
+        """Bootstrap interval of the one-number summary (stratified percentile bootstrap)."""
+        import sklearn.metrics
+
+        statistic = getattr(sklearn.metrics, self._statistic)
+        return bootstrap_interval(statistic, self.y, self.scores, confidence, n_resamples, seed)
 
 
 @dataclass(frozen=True, eq=False)
@@ -120,12 +128,7 @@ class RocCurve(_Curve):
     tpr: np.ndarray
     thresholds: np.ndarray
     auc: float
-
-    def interval(self, confidence: float = 0.95, n_resamples: int = 1000, seed: int = 0) -> tuple[float, float]:
-        """Bootstrap interval of the AUC (stratified percentile bootstrap)."""
-        from sklearn.metrics import roc_auc_score
-
-        return bootstrap_interval(roc_auc_score, self.y, self.scores, confidence, n_resamples, seed)
+    _statistic = "roc_auc_score"
 
     def at_fpr(self, max_fpr: float) -> dict[str, float]:
         """The ROC point with the highest recall whose false positive rate is at most ``max_fpr``,
@@ -157,12 +160,7 @@ class PrecisionRecallCurve(_Curve):
     recall: np.ndarray
     thresholds: np.ndarray
     average_precision: float
-
-    def interval(self, confidence: float = 0.95, n_resamples: int = 1000, seed: int = 0) -> tuple[float, float]:
-        """Bootstrap interval of the average precision (stratified percentile bootstrap)."""
-        from sklearn.metrics import average_precision_score
-
-        return bootstrap_interval(average_precision_score, self.y, self.scores, confidence, n_resamples, seed)
+    _statistic = "average_precision_score"
 
 
 def roc(y_true: Any, scores: Any) -> RocCurve:

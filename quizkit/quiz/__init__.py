@@ -2,7 +2,7 @@
 
 One module per concern, lowest first (each imports only those above it in this list):
 
-- :mod:`~quizkit.quiz.scoring`: parsing answers, the one text normaliser, sealed keys, code verdicts;
+- :mod:`~quizkit.quiz.scoring`: parsing answers, the one text normaliser, sealed keys, a code verdict as a score;
 - :mod:`~quizkit.quiz.schema`: the bank's pydantic models, each question able to score an answer;
 - :mod:`~quizkit.quiz.validation`: rules that span fields, and :class:`Problem` / :class:`BankError`;
 - :mod:`~quizkit.quiz.loading`: finding, reading, validating and caching bank files;

@@ -175,19 +175,22 @@ def load_bank(path_or_lesson_id: str | Path) -> Bank:
     return bank
 
 
-# resolved path -> (sha256 of the file's bytes, Bank): re-validated when the file changes.
-_CACHE: dict[Path, tuple[str, Bank]] = {}
+# resolved path -> (sha256 of the bank's and its course.yaml's bytes, Bank): re-validated when either changes.
+_CACHE: dict[Path, tuple[tuple[str, ...], Bank]] = {}
 
 
 def load_bank_cached(path: str | Path) -> Bank:
-    """:func:`load_bank` for a bank file, remembered until the file's content changes.
+    """:func:`load_bank` for a bank file, remembered until its content (or its course's) changes.
 
     The grader loads one key bank for many submissions; an instructor who fixes a key and
     re-grades in the same kernel gets the fixed key, because the cache is keyed by the
-    file's content hash (an mtime can stay the same within its resolution).
+    file's content hash (an mtime can stay the same within its resolution). The course.yaml
+    beside the bank counts too: the bank's concept tags are validated against it.
     """
     resolved = Path(path).resolve()
-    digest = hashlib.sha256(resolved.read_bytes()).hexdigest()
+    course = resolved.parent / COURSE_FILE
+    sources = [resolved, course] if course.is_file() else [resolved]
+    digest = tuple(hashlib.sha256(source.read_bytes()).hexdigest() for source in sources)
     cached = _CACHE.get(resolved)
     if cached is None or cached[0] != digest:
         cached = _CACHE[resolved] = (digest, load_bank(resolved))

@@ -40,7 +40,6 @@ from quizkit.quiz.scoring import (
     Lock,
     Score,
     code_score,
-    judge_code,
     normalize_text,
     open_lock,
     parse_number,
@@ -273,10 +272,11 @@ class Code(_Question):
         """Compute the learner's outputs in a separate process, then judge them here: ``(CheckOutcome, Score)``.
 
         ``hidden=False`` runs only the visible checks (what a learner sees while practising);
-        the grader runs them all. ``isolation`` (:class:`quizkit.grading.isolation.Isolation`):
+        the grader runs them all. ``isolation`` (:class:`quizkit.grading.backends.Isolation`):
         a plain child process when None.
         """
         from quizkit.grading.isolation import NONE, compute
+        from quizkit.grading.judge import judge_code
 
         checks = [c for c in self.checks if hidden or not c.hidden]
         job = {"setup": self.setup, "source": source, "entry": self.entry, "calls": [c.job_call() for c in checks]}

@@ -1,4 +1,4 @@
-"""Scoring answers: parsing what a learner typed, the one text normaliser, sealed keys, code verdicts.
+"""Scoring answers: parsing what a learner typed, the one text normaliser, sealed keys, code scores.
 
 Everything here compares an answer with a key; the question models in
 :mod:`quizkit.quiz.schema` call it from their ``score`` methods.
@@ -145,41 +145,6 @@ def open_lock(lock: Lock, salt: str, question: str, canonical: str) -> str | Non
 
 
 # --------------------------------------------------------------------------- code questions
-
-
-def judge_code(question: Any, computed: Any, checks: Sequence[Any]) -> Any:
-    """Decide pass/fail for a :class:`~quizkit.quiz.schema.Code` question from the computed plain data.
-
-    ``computed`` is a :class:`quizkit.grading.isolation.Computed`; the verdict is a
-    :class:`quizkit.grading.judge.CheckOutcome`, decided here in the grader's process.
-    """
-    from quizkit.grading.judge import CheckOutcome, verdict
-
-    base = {"output": computed.output, "duration_s": computed.duration_s, "isolation": computed.isolation}
-    status, detail = computed.status, computed.detail
-    if status in ("timeout", "crashed"):
-        return CheckOutcome(status, computed.message, **base)
-    if status == "setup":
-        raised = detail.get("raised") or {}
-        return CheckOutcome("crashed", f"the question's setup code failed ({raised.get('type')}: "
-                            f"{raised.get('message')}); tell your instructor", **base)
-    if status == "syntax":
-        line = detail.get("line")
-        where = f" (line {line})" if isinstance(line, int) and not isinstance(line, bool) else ""
-        return CheckOutcome("error", f"your code has a syntax error: {detail.get('message')}{where}", **base)
-    if status == "raised":
-        ok, why = verdict({"raised": detail.get("raised")}, raises="")
-        return CheckOutcome("error", why, **base)
-    if status == "missing":
-        return CheckOutcome("error", f"your code does not define {question.entry}", **base)
-    passed: list[str] = []
-    for check, value in zip(checks, computed.values):
-        ok, why = verdict(value, expected=question.expected(check), raises=check.raises, tolerance=check.tolerance)
-        if not ok:
-            message = f"{check.message} ({why})" if check.message else why
-            return CheckOutcome("failed", message, check.name, tuple(passed), **base)
-        passed.append(check.name)
-    return CheckOutcome("passed", f"all {len(passed)} checks passed", None, tuple(passed), **base)
 
 
 def code_score(question: Any, outcome: Any, n_checks: int | None = None) -> Score:

@@ -16,7 +16,7 @@ prevalence for precision-recall), the 95 % bootstrap interval and n in the legen
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar, TypeVar
 
 from quizkit.metrics.curves import (
     PrecisionRecallCurve,
@@ -41,13 +41,21 @@ def _label(name: str | None, metric: str, value: float, low_high: tuple[float, f
     return f"{name}: {text}" if name else text
 
 
-class _CurveDisplay:
-    """Shared construction: from predictions or a run; ``interval=True`` computes the bootstrap CI.
+D = TypeVar("D", bound="_CurveDisplay")
 
-    ``interval_`` is the ``(low, high)`` interval of the summary (AUC or AP), or None.
+
+class _CurveDisplay:
+    """Shared by both curves: construction from predictions or a run, and drawing.
+
+    ``interval=True`` computes the bootstrap CI; ``interval_`` is the ``(low, high)`` interval
+    of the summary (AUC or AP), or None. A subclass says which curve it computes
+    (``_compute``), which scikit-learn Display draws it and from which points (``_sklearn``,
+    ``_points``), its one-number summary and where chance lies (``_summary``), and the axes' text.
     """
 
     curve: Any
+    _sklearn: ClassVar[str]  # the scikit-learn Display class that draws this curve
+    _axes_text: ClassVar[dict[str, str]]  # xlabel, ylabel, title
 
     def __init__(self, curve: Any, *, name: str | None = None, interval: tuple[float, float] | None = None) -> None:
         self.curve = curve
@@ -56,6 +64,13 @@ class _CurveDisplay:
 
     @classmethod
     def _compute(cls, y_true: Any, scores: Any) -> Any:
+        raise NotImplementedError
+
+    def _points(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def _summary(self) -> tuple[str, float, float]:
+        """(name, value, the value of a scorer with no skill) of the curve's one-number summary."""
         raise NotImplementedError
 
     @classmethod
@@ -69,53 +84,62 @@ class _CurveDisplay:
         """The test-set curve of a binary :class:`quizkit.train.RunResult`."""
         return cls.from_predictions(*run_targets(run), name=name or run.config.model, interval=interval, ax=ax)
 
+    def plot(self: D, ax: Any = None, *, chance_level: bool = True) -> D:
+        """Draw on ``ax`` (a new figure when None) with scikit-learn's Display; several curves can
+        share one axes. The chance line is where a scorer with no skill lies."""
+        import sklearn.metrics
+
+        metric, value, chance = self._summary()
+        display = getattr(sklearn.metrics, self._sklearn)(**self._points()).plot(
+            ax=_axes(ax), name=_label(self.name, metric, value, self.interval_, self.curve.n),
+            plot_chance_level=chance_level, chance_level_kw={"label": f"chance ({metric} = {chance:.2f})"},
+        )
+        display.ax_.set(**self._axes_text)
+        self.display_, self.ax_, self.figure_, self.line_ = display, display.ax_, display.figure_, display.line_
+        return self
+
 
 class RocCurveDisplay(_CurveDisplay):
-    """ROC curve (false positive rate vs recall) with AUC; ``plot`` reuses ``RocCurveDisplay``."""
+    """ROC curve (false positive rate vs recall) with AUC, drawn by scikit-learn's ``RocCurveDisplay``.
+
+    Chance is the diagonal (AUC 0.5) whatever the prevalence.
+    """
 
     curve: RocCurve
+    _sklearn = "RocCurveDisplay"
+    _axes_text = {"xlabel": "False positive rate", "ylabel": "True positive rate (recall)", "title": "ROC curve"}
 
     @classmethod
     def _compute(cls, y_true: Any, scores: Any) -> RocCurve:
         return roc(y_true, scores)
 
-    def plot(self, ax: Any = None, *, chance_level: bool = True) -> RocCurveDisplay:
-        """Draw on ``ax`` (a new figure when None); several curves can share one axes."""
-        from sklearn.metrics import RocCurveDisplay as SklearnDisplay
+    def _points(self) -> dict[str, Any]:
+        return {"fpr": self.curve.fpr, "tpr": self.curve.tpr}
 
-        c = self.curve
-        display = SklearnDisplay(fpr=c.fpr, tpr=c.tpr).plot(
-            ax=_axes(ax), name=_label(self.name, "AUC", c.auc, self.interval_, c.n), plot_chance_level=chance_level,
-            chance_level_kw={"label": "chance (AUC = 0.50)"},
-        )
-        display.ax_.set(xlabel="False positive rate", ylabel="True positive rate (recall)", title="ROC curve")
-        self.display_, self.ax_, self.figure_, self.line_ = display, display.ax_, display.figure_, display.line_
-        return self
+    def _summary(self) -> tuple[str, float, float]:
+        return "AUC", self.curve.auc, 0.5
 
 
 class PrecisionRecallDisplay(_CurveDisplay):
-    """Precision-recall curve with average precision; ``plot`` reuses ``PrecisionRecallDisplay``."""
+    """Precision-recall curve with average precision, drawn by scikit-learn's ``PrecisionRecallDisplay``.
+
+    Chance is the prevalence: the precision of random guessing.
+    """
 
     curve: PrecisionRecallCurve
+    _sklearn = "PrecisionRecallDisplay"
+    _axes_text = {"xlabel": "Recall", "ylabel": "Precision", "title": "Precision-recall curve"}
 
     @classmethod
     def _compute(cls, y_true: Any, scores: Any) -> PrecisionRecallCurve:
         return precision_recall(y_true, scores)
 
-    def plot(self, ax: Any = None, *, chance_level: bool = True) -> PrecisionRecallDisplay:
-        """Draw on ``ax``; the chance line is the prevalence (the precision of random guessing)."""
-        from sklearn.metrics import PrecisionRecallDisplay as SklearnDisplay
-
+    def _points(self) -> dict[str, Any]:
         c = self.curve
-        display = SklearnDisplay(
-            precision=c.precision, recall=c.recall, prevalence_pos_label=c.prevalence,
-        ).plot(
-            ax=_axes(ax), name=_label(self.name, "AP", c.average_precision, self.interval_, c.n),
-            plot_chance_level=chance_level, chance_level_kw={"label": f"chance (AP = {c.prevalence:.2f})"},
-        )
-        display.ax_.set(xlabel="Recall", ylabel="Precision", title="Precision-recall curve")
-        self.display_, self.ax_, self.figure_, self.line_ = display, display.ax_, display.figure_, display.line_
-        return self
+        return {"precision": c.precision, "recall": c.recall, "prevalence_pos_label": c.prevalence}
+
+    def _summary(self) -> tuple[str, float, float]:
+        return "AP", self.curve.average_precision, self.curve.prevalence
 
 
 #: The names before issue 13 (notebooks saved with them keep working).

@@ -9,7 +9,6 @@ the sliders.
 
 from __future__ import annotations
 
-import base64
 import html
 import math
 from collections.abc import Sequence
@@ -17,6 +16,7 @@ from typing import Any
 
 import traitlets
 
+from quizkit.metrics._checks import check_number
 from quizkit.textbox import text_box
 from quizkit.viz.confusion import ConfusionMatrixDisplay
 
@@ -103,7 +103,7 @@ class ThresholdExplorer(traitlets.HasTraits):
 
     @classmethod
     def from_run(
-        cls, run: Any, cost_fp: float = 1.0, cost_fn: float = 1.0, threshold: float | None = None, choose_by: str = "f1",
+        cls, run: Any, *, cost_fp: float = 1.0, cost_fn: float = 1.0, threshold: float | None = None, choose_by: str = "f1",
     ) -> ThresholdExplorer:
         """Explore a binary :class:`quizkit.train.RunResult`: choose on its validation scores, report on test.
 
@@ -131,14 +131,11 @@ class ThresholdExplorer(traitlets.HasTraits):
 
     @staticmethod
     def _check_cost(name: str, value: float) -> float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
-            raise ValueError(f"{name} must be a non-negative number, got {value!r}")
-        return float(value)
+        return check_number(name, value, 0.0, math.inf)
 
     def metrics_at(self, threshold: float) -> dict[str, float]:
         """Precision, recall, F1, accuracy, cost and the four counts at ``threshold``."""
-        if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 <= threshold <= 1:
-            raise ValueError(f"threshold must be a number between 0 and 1, got {threshold!r}")
+        check_number("threshold", threshold, 0.0, 1.0)  # the slider's range; the sweep takes any number
         return self._row(self.sweep, threshold)
 
     def _row(self, sweep: Any, threshold: float) -> dict[str, float]:
@@ -269,8 +266,3 @@ class ThresholdExplorer(traitlets.HasTraits):
         from IPython.display import display
 
         display(self.widget)
-
-    def _repr_html_(self) -> str:
-        # Static fallback (e.g. nbconvert without widget state): the picture and the table.
-        picture = base64.b64encode(self.png_).decode()
-        return f"<img src='data:image/png;base64,{picture}' style='max-width:100%'/>{self.metrics_html()}"
