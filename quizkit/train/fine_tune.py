@@ -143,19 +143,12 @@ def run(config: RunConfig | None = None, /, *, extra_callbacks: Sequence[Any] = 
     start = time.perf_counter()
 
     import numpy as np
-    from transformers import (
-        DataCollatorWithPadding,
-        EarlyStoppingCallback,
-        PrinterCallback,
-        Trainer,
-        default_data_collator,
-        set_seed,
-    )
+    from transformers import PrinterCallback, set_seed
 
     from quizkit.data import tokenize
-    from quizkit.metrics import compute_metrics_for, from_predictions
+    from quizkit.metrics import from_predictions
     from quizkit.metrics.compute_metrics import predicted_classes, probability_scores
-    from quizkit.train.script_template import WeightedCrossEntropy
+    from quizkit.train.script_template import build_trainer
 
     dataset, description = resolve_data(config.data, config.seed)
     label_names = list(dataset["train"].features["label"].names)
@@ -188,21 +181,13 @@ def run(config: RunConfig | None = None, /, *, extra_callbacks: Sequence[Any] = 
         scratch = tempfile.TemporaryDirectory(prefix="quizkit-run-")
         output_dir = scratch.name
     callbacks = list(extra_callbacks)
-    if config.early_stopping_patience is not None:
-        callbacks.append(EarlyStoppingCallback(early_stopping_patience=config.early_stopping_patience))
     budget = time_budget_callback(config.time_budget_s) if config.time_budget_s is not None else None
     if budget is not None:
         callbacks.append(budget)
-    trainer = Trainer(
-        model=model,
-        args=training_arguments(config, str(output_dir), n_train, epochs),
-        train_dataset=encoded["train"],
-        eval_dataset=encoded["validation"] if config.eval_strategy != "no" else None,
-        processing_class=tokenizer,
-        data_collator=DataCollatorWithPadding(tokenizer) if config.padding == "dynamic" else default_data_collator,
-        compute_metrics=compute_metrics_for("classification", threshold=config.threshold, labels=range(num_labels)),
-        compute_loss_func=WeightedCrossEntropy(weights) if weights else None,
-        callbacks=callbacks,
+    trainer = build_trainer(
+        model, tokenizer, encoded, training_arguments(config, str(output_dir), n_train, epochs),
+        padding=config.padding, class_weights=weights, threshold=config.threshold,
+        early_stopping_patience=config.early_stopping_patience, callbacks=callbacks,
     )
     if config.disable_tqdm:
         # Quiet means quiet: without its progress bar the Trainer would print every log dict.

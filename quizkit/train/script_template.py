@@ -133,10 +133,44 @@ class WeightedCrossEntropy:
         return F.cross_entropy(logits, labels, weight=weight, reduction="sum") / num_items_in_batch
 
 
-def main() -> None:
-    """Train ``MODEL`` on ``load_data()`` with the run's settings; print validation and test metrics."""
+def build_trainer(
+    model: Any,
+    tokenizer: Any,
+    encoded: Any,
+    args: TrainingArguments,
+    *,
+    padding: str = "dynamic",
+    class_weights: Sequence[float] | None = None,
+    threshold: float | None = None,
+    early_stopping_patience: int | None = None,
+    callbacks: Sequence[Any] = (),
+) -> Trainer:
+    """The run's ``Trainer``: collator, metrics, class-weighted loss and early stopping.
+
+    quizkit's ``run()`` builds its Trainer here too (adding its own callbacks), so an exported
+    script trains exactly as the run did. ``encoded`` is the tokenized ``DatasetDict``.
+    """
     from quizkit.metrics import compute_metrics_for
 
+    callbacks = list(callbacks)
+    if early_stopping_patience is not None:
+        callbacks.append(EarlyStoppingCallback(early_stopping_patience=early_stopping_patience))
+    num_labels = model.config.num_labels
+    return Trainer(
+        model=model,
+        args=args,
+        train_dataset=encoded["train"],
+        eval_dataset=encoded["validation"] if args.eval_strategy != "no" else None,
+        processing_class=tokenizer,
+        data_collator=DataCollatorWithPadding(tokenizer) if padding == "dynamic" else default_data_collator,
+        compute_metrics=compute_metrics_for("classification", threshold=threshold, labels=range(num_labels)),
+        compute_loss_func=WeightedCrossEntropy(class_weights) if class_weights else None,
+        callbacks=callbacks,
+    )
+
+
+def main() -> None:
+    """Train ``MODEL`` on ``load_data()`` with the run's settings; print validation and test metrics."""
     set_seed(SEED)
     data = load_data()
     model, tokenizer = load_model()
@@ -148,17 +182,10 @@ def main() -> None:
     encoded = data.map(tokenize, batched=True, remove_columns=["text"])
     cuda = torch.cuda.is_available()
     bf16 = cuda and torch.cuda.is_bf16_supported()
-    trainer = Trainer(
-        model=model,
-        args=TrainingArguments(output_dir=OUTPUT_DIR, bf16=bf16, fp16=cuda and not bf16, **TRAINING_ARGUMENTS),
-        train_dataset=encoded["train"],
-        eval_dataset=encoded["validation"] if TRAINING_ARGUMENTS["eval_strategy"] != "no" else None,
-        processing_class=tokenizer,
-        data_collator=DataCollatorWithPadding(tokenizer) if PADDING == "dynamic" else default_data_collator,
-        compute_metrics=compute_metrics_for("classification", threshold=THRESHOLD, labels=range(len(LABEL_NAMES))),
-        compute_loss_func=WeightedCrossEntropy(CLASS_WEIGHTS) if CLASS_WEIGHTS else None,
-        callbacks=[EarlyStoppingCallback(early_stopping_patience=EARLY_STOPPING_PATIENCE)]
-        if EARLY_STOPPING_PATIENCE is not None else [],
+    args = TrainingArguments(output_dir=OUTPUT_DIR, bf16=bf16, fp16=cuda and not bf16, **TRAINING_ARGUMENTS)
+    trainer = build_trainer(
+        model, tokenizer, encoded, args, padding=PADDING, class_weights=CLASS_WEIGHTS,
+        threshold=THRESHOLD, early_stopping_patience=EARLY_STOPPING_PATIENCE,
     )
     trainer.train()
     print("eval metrics:", trainer.evaluate(encoded["validation"]))
