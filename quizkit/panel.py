@@ -208,7 +208,7 @@ class TrainingPanel:
                 return
             try:
                 config = self.config()
-            except (TypeError, ValueError) as error:
+            except Exception as error:  # noqa: BLE001 - whatever stops a run is the learner's to read, in the panel
                 self._show_error(error)
                 return
             self.error = None

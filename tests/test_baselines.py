@@ -48,6 +48,19 @@ def test_tfidf_matches_a_plain_scikit_learn_pipeline(data):
         matthews_corrcoef(data["validation"]["label"], pipeline.predict(data["validation"]["text"])))
 
 
+def test_tfidf_without_class_weights_is_scikit_learns_unweighted_fit(data):
+    result = tfidf_logreg(data, C=1.0, class_weight=None)
+    pipeline = make_pipeline(
+        TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True),
+        LogisticRegression(C=1.0, max_iter=2000, random_state=0),
+    ).fit(data["train"]["text"], data["train"]["label"])
+    np.testing.assert_allclose(result.test_scores, pipeline.predict_proba(data["test"]["text"])[:, 1])
+    assert result.config.class_weights is None
+    assert tfidf_logreg(data, C=1.0).config.class_weights == "balanced"
+    with pytest.raises(ValueError, match="class_weight must be 'balanced' or None, got 'even'"):
+        tfidf_logreg(data, class_weight="even")
+
+
 def test_tfidf_chooses_C_on_validation_not_test(data):
     result = tfidf_logreg(data, C=[0.01, 10.0])
     scores = {}

@@ -326,6 +326,34 @@ def test_explorer_displays_its_widget_box():
     assert shown.data["text/plain"].startswith("ThresholdExplorer: threshold 0.500, test recall 1.000")
 
 
+def test_an_error_in_a_slider_callback_is_shown_in_the_cell(tmp_path):
+    """Moving a slider runs a widget callback: its error lands in the explorer's Output (saved
+    with the notebook's widget state), not in JupyterLab's log console, and the kernel goes on."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(source) for source in (
+        "from quizkit.viz import ThresholdExplorer\nex = ThresholdExplorer([0, 1, 0, 1], [0.2, 0.7, 0.4, 0.9])\nex",
+        # A drawing bug, as a failing redraw would be: the slider's callback raises.
+        "def broken():\n    raise RuntimeError('redraw failed')\nex._render = broken\n"
+        "ex.widget.children[0].children[0].value = 0.8\nex.widget.children[0].children[1].value = 3\nprint('the cell goes on')",
+    )]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    NotebookClient(nb, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+    assert [o.get("text") for o in nb.cells[1].outputs] == ["the cell goes on\n"]
+    state = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    shown = [o for m in state.values() if m["model_name"] == "OutputModel" for o in m["state"].get("outputs", [])]
+    assert [(o["ename"], o["evalue"]) for o in shown if o["output_type"] == "error"] == [("RuntimeError", "redraw failed")] * 2
+
+
+def test_a_slider_error_without_a_front_end_is_raised():
+    ex = ThresholdExplorer([0, 1, 0, 1], [0.2, 0.7, 0.4, 0.9])
+    ex._render = lambda: 1 / 0
+    with pytest.raises(ZeroDivisionError):
+        ex.set_threshold(0.8)
+
+
 # --- a real (tiny, random-init) fine-tuning run ---------------------------------------------
 
 @pytest.fixture(scope="module")

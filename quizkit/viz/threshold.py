@@ -9,6 +9,7 @@ the sliders.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import math
 from collections.abc import Sequence
@@ -157,7 +158,15 @@ class ThresholdExplorer(traitlets.HasTraits):
 
     @traitlets.observe("threshold")
     def _threshold_changed(self, change: dict[str, Any]) -> None:
-        self._move_to(change["new"])
+        with self._errors_shown():
+            self._move_to(change["new"])
+
+    def _errors_shown(self) -> Any:
+        """Where a slider's error goes: the widget's ``Output`` (in the cell), not JupyterLab's log.
+
+        Without a widget (or outside IPython, where ``Output`` lets it through) the error is raised.
+        """
+        return self._widget["errors"] if self._widget is not None else contextlib.nullcontext()
 
     def _move_to(self, threshold: float) -> None:
         self.chosen = self.metrics_at(threshold)
@@ -255,12 +264,18 @@ class ThresholdExplorer(traitlets.HasTraits):
             cost_fn = w.FloatSlider(value=self.cost_fn, min=0, max=max(10.0, self.cost_fn), step=0.5, description="cost of FN", continuous_update=False)
             image = w.Image(value=self.png_, format="png", layout=w.Layout(max_width="100%"))
             table = w.HTML(self.metrics_html())
-            self._widget = {"threshold": threshold, "cost_fp": cost_fp, "cost_fn": cost_fn, "image": image, "table": table}
+            errors = w.Output()
+            self._widget = {"threshold": threshold, "cost_fp": cost_fp, "cost_fn": cost_fn, "image": image, "table": table,
+                            "errors": errors}
             traitlets.link((threshold, "value"), (self, "threshold"))  # either side moves the other
-            cost_fp.observe(lambda change: self.set_costs(cost_fp=change["new"]), names="value")
-            cost_fn.observe(lambda change: self.set_costs(cost_fn=change["new"]), names="value")
-            self._widget["box"] = text_box([w.HBox([threshold, cost_fp, cost_fn]), image, table], self._text())
+            cost_fp.observe(lambda change: self._set_costs_shown(cost_fp=change["new"]), names="value")
+            cost_fn.observe(lambda change: self._set_costs_shown(cost_fn=change["new"]), names="value")
+            self._widget["box"] = text_box([w.HBox([threshold, cost_fp, cost_fn]), image, table, errors], self._text())
         return self._widget["box"]
+
+    def _set_costs_shown(self, **costs: float) -> None:
+        with self._errors_shown():
+            self.set_costs(**costs)
 
     def _ipython_display_(self) -> None:
         from IPython.display import display
