@@ -243,8 +243,8 @@ def test_an_error_in_the_submit_callback_is_shown_in_the_cell(tmp_path):
     """A Submit click runs in a widget callback: its error lands in the question's feedback
     Output (saved with the notebook's widget state), not in JupyterLab's log console."""
     _, nb = _execute(tmp_path, [
-        # limits=5 (seconds, the learner thinks) is not a Limits: running the checks fails.
-        f"from quizkit import Quiz\nquiz = Quiz({str(DEMO)!r}, limits=5)",
+        # Limits that are not a Limits (set past the constructor's check): running the checks fails.
+        f"from quizkit import Quiz\nquiz = Quiz({str(DEMO)!r})\nquiz.limits = 5",
         'quiz.ask("write-double")',
         'view = quiz._views["write-double"]\nview.input.value = "def double(x):\\n    return 2 * x\\n"\n'
         'view.submit_button.click()\nprint("the cell goes on")',
@@ -267,3 +267,11 @@ def test_records_take_exactly_the_banks_question_types():
         assert validate_record(record(type_))["type"] == type_
     with pytest.raises(ValueError, match="type"):
         validate_record(record("essay"))
+
+
+def test_quiz_refuses_limits_that_are_not_limits():
+    from quizkit.grading import Limits
+
+    with pytest.raises(TypeError, match=r"limits must be a quizkit.grading.Limits \(e.g. Limits\(wall_s=5\)\), not 5"):
+        Quiz(DEMO, limits=5)
+    assert Quiz(DEMO, limits=Limits(wall_s=5)).limits.wall_s == 5

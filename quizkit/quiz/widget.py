@@ -107,6 +107,11 @@ class Quiz:
             raise ValueError(f"{self.bank.path}: this exam copy holds no answer key, so it cannot give instant feedback; use feedback='none'")
         if not isinstance(shuffle, bool):
             raise TypeError(f"shuffle must be True or False, not {shuffle!r}")
+        if limits is not None:
+            from quizkit.grading.backends import Limits
+
+            if not isinstance(limits, Limits):
+                raise TypeError(f"limits must be a quizkit.grading.Limits (e.g. Limits(wall_s=5)), not {limits!r}")
         self.feedback = mode
         self.student = student
         self.limits = limits
