@@ -45,8 +45,8 @@ def test_quiz_cell_answer_is_saved_in_the_notebook(lab, open_notebook):
 
 def test_an_error_in_the_submit_callback_shows_in_the_cell(lab, open_notebook):
     """A Submit click is a widget callback: its error must reach the cell, not the log console."""
-    # limits=5 (seconds, the learner thinks) is not a Limits: running the checks fails.
-    lab.write_notebook("error.ipynb", [f'from quizkit import Quiz\nquiz = Quiz({str(DEMO)!r}, limits=5)\nquiz.ask("write-double")'])
+    # Limits that are not a Limits (set past the constructor's check): running the checks fails.
+    lab.write_notebook("error.ipynb", [f'from quizkit import Quiz\nquiz = Quiz({str(DEMO)!r})\nquiz.limits = 5\nquiz.ask("write-double")'])
     notebook = open_notebook("error.ipynb")
     notebook.run_cell(0)
     cell = notebook.cell(0)
