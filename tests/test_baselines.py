@@ -13,7 +13,7 @@ from quizkit.data import make_dataset
 from quizkit.diagnose import diagnose, diagnose_predictions
 from quizkit.metrics import from_predictions
 from quizkit.train import load_run
-from quizkit.viz import ConfusionMatrixPlot, ThresholdExplorer
+from quizkit.viz import ConfusionMatrixDisplay, ThresholdExplorer
 
 FRAUD = {"task": "fraud", "n": 400, "positive_rate": 0.2}
 
@@ -83,7 +83,7 @@ def test_multiclass_scores_are_a_probability_matrix():
 
 def test_baselines_work_with_viz_diagnose_save_and_load(data, tmp_path):
     result = tfidf_logreg(data)
-    assert ConfusionMatrixPlot.from_run(result).counts.sum() == len(data["test"])
+    assert ConfusionMatrixDisplay.from_run(result).counts.sum() == len(data["test"])
     assert ThresholdExplorer.from_run(result).metrics_at(0.5)["tp"] == result.test_metrics.tp
     codes = diagnose(majority(data)).codes
     assert "accuracy-paradox" in codes

@@ -95,8 +95,9 @@ def test_lessons_04_and_05_run_from_the_wheel_outside_the_checkout(wheel, tmp_pa
                    check=True, env=clean_env(), timeout=300, capture_output=True)
     colab = tmp_path / "content"
     colab.mkdir()
-    for name in ["04-accuracy-paradox.ipynb", "05-overfitting-early-stopping.ipynb", "nbval-sanitize.cfg"]:
+    for name in ["04-accuracy-paradox.ipynb", "05-overfitting-early-stopping.ipynb"]:
         shutil.copy(ROOT / "notebooks" / name, colab / name)
+    shutil.copy(ROOT / "tests" / "nbval-sanitize.cfg", colab / "nbval-sanitize.cfg")
     where = subprocess.run([str(python), "-c", "import quizkit; print(quizkit.__file__)"], cwd=colab,
                            capture_output=True, text=True, check=True, env=clean_env()).stdout
     assert where.startswith(str(tmp_path / "venv")), where

@@ -11,7 +11,7 @@ from sklearn.metrics import classification_report, confusion_matrix, log_loss
 
 from quizkit.error_analysis import most_confused, top_losses
 from quizkit.train import load_run
-from quizkit.viz.report import ClassificationReportPlot
+from quizkit.viz.report import ClassificationReportDisplay
 
 matplotlib.use("Agg")
 
@@ -75,7 +75,7 @@ def test_most_confused_reads_the_off_diagonal(three_class):
 
 
 def test_report_plot_numbers_are_classification_report(three_class):
-    plot = ClassificationReportPlot.from_run(three_class)
+    plot = ClassificationReportDisplay.from_run(three_class)
     expected = classification_report(
         three_class.test_labels, three_class.test_predictions, target_names=three_class.label_names,
         output_dict=True, zero_division=0,
@@ -94,4 +94,4 @@ def test_report_plot_numbers_are_classification_report(three_class):
 
 def test_report_plot_refuses_mismatched_lengths():
     with pytest.raises(ValueError, match="3 items but y_pred has 2"):
-        ClassificationReportPlot.from_predictions([0, 1, 1], [0, 1])
+        ClassificationReportDisplay.from_predictions([0, 1, 1], [0, 1])

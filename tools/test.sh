@@ -22,9 +22,9 @@ export HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1 TRANSFORMERS_OFFLINE=1
 echo "==> pytest: docstring examples in quizkit/, unit tests, lesson notebooks"
 set +e
 # Docstring examples (--doctest-modules over quizkit/), unit tests, then every lesson notebook
-# executed offline (nbval: cells marked NBVAL_CHECK_OUTPUT must reproduce their saved outputs).
+# executed offline (nbval: cells tagged nbval-check-output must reproduce their saved outputs).
 python -m pytest --doctest-modules --nbval-lax --nbval-current-env \
-    --nbval-sanitize-with notebooks/nbval-sanitize.cfg "$@"
+    --nbval-sanitize-with tests/nbval-sanitize.cfg "$@"
 rc=$?
 set -e
 # pytest exit code 5 means no tests ran: that is a failure, not a pass.
