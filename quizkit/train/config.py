@@ -21,10 +21,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from quizkit.models import BUNDLED
+from quizkit.train.truncation import TRUNCATIONS
 
 PADDINGS = ("dynamic", "max_length")
 SAMPLING_STRATEGIES = ("group_by_length", "random")
 EVAL_STRATEGIES = ("epoch", "steps", "no")
+# class_weights by name: inverse class frequency, or that only when the train split is imbalanced.
+CLASS_WEIGHTS = ("balanced", "auto")
 # Keys produced by quizkit.metrics.compute_metrics_for, plus the loss Trainer always reports.
 BEST_METRICS = ("f1", "accuracy", "precision", "recall", "balanced_accuracy", "mcc", "specificity", "loss")
 DEFAULT_N = 600
@@ -85,6 +88,7 @@ class RunConfig:
     learning_rate: float = 2e-4
     batch_size: int = 16
     max_length: int | str = "auto"
+    truncation: str = "head"
     padding: str = "dynamic"
     eval_strategy: str = "epoch"
     eval_steps: int | None = None
@@ -92,6 +96,8 @@ class RunConfig:
     early_stopping_patience: int | None = None
     metric_for_best_model: str = "f1"
     class_weights: str | Sequence[float] | None = None
+    head_learning_rate: float | None = None
+    linear_probe_steps: float = 0
     weight_decay: float = 0.0
     warmup_steps: float = 0.1
     train_sampling_strategy: str = "group_by_length"
@@ -117,6 +123,15 @@ class RunConfig:
                 raise _bad(name, value, f"an integer >= {low}")
         if self.max_length != "auto" and (not _is_int(self.max_length) or not 2 <= self.max_length <= 512):
             raise _bad("max_length", self.max_length, "'auto' or an integer from 2 to 512 (the models' position limit)")
+        if self.truncation not in TRUNCATIONS:
+            raise _bad("truncation", self.truncation, f"one of {TRUNCATIONS}")
+        if self.head_learning_rate is not None and (
+                not _is_number(self.head_learning_rate) or not 0 < self.head_learning_rate < 1):
+            raise _bad("head_learning_rate", self.head_learning_rate, "None (the learning_rate) or a number between 0 and 1")
+        if not _is_number(self.linear_probe_steps) or self.linear_probe_steps < 0 or (
+                not _is_int(self.linear_probe_steps) and self.linear_probe_steps >= 1):
+            raise _bad("linear_probe_steps", self.linear_probe_steps,
+                       "a whole number of steps >= 0 or a fraction of the steps below 1")
         if not _is_number(self.warmup_steps) or self.warmup_steps < 0 or (
                 not _is_int(self.warmup_steps) and self.warmup_steps >= 1):
             raise _bad("warmup_steps", self.warmup_steps, "a whole number of steps >= 0 or a fraction of the steps below 1")
@@ -168,10 +183,10 @@ class RunConfig:
 
     def _check_class_weights(self) -> None:
         weights = self.class_weights
-        if weights is None or weights == "balanced":
+        if weights is None or weights in CLASS_WEIGHTS:
             return
         if isinstance(weights, str) or not isinstance(weights, Sequence) or not weights:
-            raise _bad("class_weights", weights, "None, 'balanced' or a list of positive numbers (one per label)")
+            raise _bad("class_weights", weights, "None, 'balanced', 'auto' or a list of positive numbers (one per label)")
         if not all(_is_number(w) and w > 0 for w in weights):
             raise _bad("class_weights", weights, "positive numbers")
 
@@ -179,7 +194,7 @@ class RunConfig:
         """The settings as plain JSON values; ``data`` is left out (see ``RunResult.data_description``)."""
         values = {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name != "data"}
         values["output_dir"] = None if self.output_dir is None else str(self.output_dir)
-        if values["class_weights"] not in (None, "balanced"):
+        if values["class_weights"] is not None and values["class_weights"] not in CLASS_WEIGHTS:
             values["class_weights"] = [float(w) for w in values["class_weights"]]
         return values
 

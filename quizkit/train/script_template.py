@@ -144,11 +144,14 @@ def build_trainer(
     threshold: float | None = None,
     early_stopping_patience: int | None = None,
     callbacks: Sequence[Any] = (),
+    optimizer: Any = None,
 ) -> Trainer:
     """The run's ``Trainer``: collator, metrics, class-weighted loss and early stopping.
 
     quizkit's ``run()`` builds its Trainer here too (adding its own callbacks), so an exported
-    script trains exactly as the run did. ``encoded`` is the tokenized ``DatasetDict``.
+    script trains exactly as the run did. ``encoded`` is the tokenized ``DatasetDict``;
+    ``optimizer`` (default: the Trainer's AdamW) goes in through ``Trainer(optimizers=...)``,
+    with the Trainer's own learning-rate schedule.
     """
     from quizkit.metrics import compute_metrics_for
 
@@ -166,6 +169,7 @@ def build_trainer(
         compute_metrics=compute_metrics_for("classification", threshold=threshold, labels=range(num_labels)),
         compute_loss_func=WeightedCrossEntropy(class_weights) if class_weights else None,
         callbacks=callbacks,
+        optimizers=(optimizer, None),
     )
 
 
