@@ -57,8 +57,10 @@ class RunConfig:
     ``data`` is a ``DatasetDict`` with ``train``/``validation``/``test`` splits (columns
     ``text`` and ``label``), or a generated course dataset: ``None`` (spam, 600 examples), a
     task name (``"fraud"``) or ``make_dataset`` keywords (``{"task": "fraud", "n": 400,
-    "positive_rate": 0.1}``). ``class_weights`` is ``None``, ``"balanced"`` (inverse class
-    frequency in train) or one weight per label; weighted runs also report a weighted eval loss.
+    "positive_rate": 0.1}``). ``class_weights`` is ``"auto"`` (the default: ``"balanced"`` when
+    the train split's largest class outnumbers its smallest by ``IMBALANCE_PROPOSAL_RATIO``, else
+    none), ``"balanced"`` (inverse class frequency in train), ``None`` (unweighted) or one weight
+    per label; weighted runs also report a weighted eval loss.
     ``threshold`` (binary only) labels an example positive when P(label 1) >= threshold.
     ``disable_tqdm=True`` hides the progress bar and the printed logs (the panel draws its own).
 
@@ -69,9 +71,14 @@ class RunConfig:
     steps (``warmup_steps`` below 1 is a fraction, as in ``TrainingArguments``),
     ``max_length="auto"`` (``AUTO_MAX_LENGTH`` tokens; on a CPU long texts are cut shorter, down
     to ``AUTO_MIN_LENGTH``, so those steps fit ``AUTO_CPU_TOKENS``: see :func:`resolve_max_length`),
-    and length-grouped batches (``train_sampling_strategy="group_by_length"``: texts of similar
-    length share a batch, so dynamic padding adds little). ``time_budget_s`` stops training
-    after that many seconds (the run is still evaluated).
+    a cut text keeps its head and its tail (``truncation="head+tail"``: a quarter of the tokens
+    from the start, the rest from the end, where reviews sum up), and length-grouped batches
+    (``train_sampling_strategy="group_by_length"``: texts of similar length share a batch, so
+    dynamic padding adds little). ``time_budget_s`` stops training after that many seconds (the
+    run is still evaluated) and, on a CPU, scales the token budget the cut is sized to.
+    ``head_learning_rate`` (default: the learning rate) trains the new classification head at its
+    own rate; ``linear_probe_steps`` (steps, or a fraction below 1) trains the head alone on the
+    frozen body first. On lesson 10's drug reviews neither beat the default (``benchmarks/bench_train.py``).
 
     The ``AUTO_*`` constants and the functions that resolve ``"auto"`` live in
     :mod:`quizkit.train.recipe`.
@@ -88,14 +95,14 @@ class RunConfig:
     learning_rate: float = 2e-4
     batch_size: int = 16
     max_length: int | str = "auto"
-    truncation: str = "head"
+    truncation: str = "head+tail"
     padding: str = "dynamic"
     eval_strategy: str = "epoch"
     eval_steps: int | None = None
     logging_steps: int | None = None
     early_stopping_patience: int | None = None
     metric_for_best_model: str = "f1"
-    class_weights: str | Sequence[float] | None = None
+    class_weights: str | Sequence[float] | None = "auto"
     head_learning_rate: float | None = None
     linear_probe_steps: float = 0
     weight_decay: float = 0.0

@@ -234,6 +234,7 @@ def run(config: RunConfig | None = None, /, *, extra_callbacks: Sequence[Any] = 
             "training_arguments": training_kwargs(config, n_train, epochs),
             "epochs": epochs,
             "max_length": max_length,
+            "linear_probe_steps": recipe.linear_probe_steps,
             "stopped_by_time_budget": bool(budget is not None and budget.exhausted),
             **({"proposed_class_weights": proposal} if proposal else {}),
         },

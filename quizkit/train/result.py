@@ -242,8 +242,9 @@ def load_run(directory: str | os.PathLike) -> RunResult:
     if payload.get("format") != SAVE_FORMAT:
         raise ValueError(f"load_run: {str(target)!r} has format {payload.get('format')!r}, expected {SAVE_FORMAT}")
     description = payload["data"]
-    # Runs saved before length grouping existed were trained on randomly drawn batches.
-    config = RunConfig(data=generated_data_spec(description), **{"train_sampling_strategy": "random", **payload["config"]})
+    # Runs saved before length grouping existed were trained on randomly drawn batches, and
+    # those saved before head+tail cuts kept the first tokens.
+    config = RunConfig(data=generated_data_spec(description), **{"train_sampling_strategy": "random", "truncation": "head", **payload["config"]})
     labels = np.asarray(payload["test_labels"], dtype=int)
     predictions = np.asarray(payload["test_predictions"], dtype=int)
     names = payload["label_names"]
