@@ -14,6 +14,7 @@ import class_demo
 import nbformat
 import numpy as np
 import pytest
+from gradebook_support import book_json
 
 from quizkit.quiz.loading import load_bank
 from quizkit.grading import grade_submissions
@@ -65,7 +66,7 @@ def test_the_flawed_question_is_flagged_and_the_weak_concept_ranked_weakest(grad
     x = np.array([[float(row[k]) for k in keys] for row in table])
     k = len(keys)
     alpha = k / (k - 1) * (1 - x.var(axis=0).sum() / x.sum(axis=1).var())
-    sem = x.sum(axis=1).std(ddof=1) * np.sqrt(1 - alpha)
+    sem = x.sum(axis=1).std() * np.sqrt(1 - alpha)  # the class's own SD (ddof 0), as alpha's variances
     assert (f"items: KR-20 {alpha:.2f} (SEM {sem:.2f} points) over 40 student(s); flagged: {FLAWED} (does not "
             "discriminate; a distractor attracts strong students)") in graded[1]
     share = {}
@@ -96,7 +97,7 @@ def test_the_canvas_file_with_the_demo_roster(graded):
 @pytest.mark.parametrize("seed", range(5))
 def test_the_planted_flaw_and_weak_concept_are_found_for_every_seed(tmp_path, seed):
     paths = class_demo.write_class(tmp_path, seed=seed)
-    data = json.loads(grade_submissions(paths, [class_demo.BANK], jobs=1).json_text())
+    data = book_json(grade_submissions(paths, [class_demo.BANK], jobs=1))
     assert discrimination_flags(data["items"]) == {FLAWED: [FLAG_FLAT, FLAG_DISTRACTOR]}
     assert data["mastery"]["concepts"][0]["concept"] == WEAK
 

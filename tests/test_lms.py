@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from gradebook_support import make_book
 
+from quizkit.grading.exporters.lms import CanvasCsv, MoodleCsv
 from quizkit.grading.gradebook import Column
-from quizkit.grading.lms import RosterEntry, RosterError, export, read_roster
+from quizkit.grading.roster import RosterEntry, RosterError, read_roster
 
 ROSTER = (
     "id,name,lms_id,section\n"
@@ -44,7 +45,7 @@ def test_roster_reads_quoted_commas_quotes_and_non_ascii(roster):
 
 
 def test_canvas_file(roster):
-    done = export(klass(), "canvas", "Quiz 1, week 2", roster)
+    done = CanvasCsv().gradebook(klass(), "Quiz 1, week 2", roster)
     rows = parse(done.text)
     assert rows[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "Quiz 1, week 2"]
     assert rows[1] == ["    Points Possible", "", "", "", "", "2"]
@@ -59,7 +60,7 @@ def test_canvas_file(roster):
 
 
 def test_moodle_file_and_the_unmatched_list(roster):
-    done = export(klass(), "moodle", "Quiz 1", roster)
+    done = MoodleCsv().gradebook(klass(), "Quiz 1", roster)
     assert parse(done.text) == [["Identifier", "Full name", "Quiz 1"], ["101", "Lovelace, Ada", "2"],
                                 ["102", "O'Brien, Bob \"Bobby\"", "1"], ["zoë@example.edu", "Ørsted, Zoë", "0"],
                                 ["104", "'=Carl, Formula", ""]]
@@ -69,21 +70,21 @@ def test_moodle_file_and_the_unmatched_list(roster):
 
 
 def test_without_a_roster_every_submission_is_a_row():
-    done = export(klass(), "moodle", "Q")
+    done = MoodleCsv().gradebook(klass(), "Q")
     assert [r[0] for r in parse(done.text)[1:]] == ["ann", "bob", "eve", "zoë"] and done.complete
 
 
 def test_a_hostile_student_id_is_no_formula_without_a_roster():
     book = make_book([[1]], names=['=HYPERLINK("http://evil.example","x")'])
-    for system in ("canvas", "moodle"):
-        cells = [c for row in parse(export(book, system, "Q").text) for c in row]
+    for exporter in (CanvasCsv(), MoodleCsv()):
+        cells = [c for row in parse(exporter.gradebook(book, "Q").text) for c in row]
         assert not [c for c in cells if c[:1] in ("=", "+", "-", "@")]
         assert "'=HYPERLINK(\"http://evil.example\",\"x\")" in cells
 
 
 def test_a_student_id_with_two_submissions_gets_no_grade(roster):
     book = make_book([[1, 1], [0, 0]], names=["ann", "ann"])
-    done = export(book, "canvas", "Q", roster)
+    done = CanvasCsv().gradebook(book, "Q", roster)
     assert parse(done.text)[2][-1] == "" and done.conflicts == ["ann"]
     assert "several submissions with this id" in done.unmatched_csv()
 

@@ -4,10 +4,11 @@ Class summary, a histogram of totals, per-question percent correct with the most
 wrong answer, item analysis (:mod:`~quizkit.grading.items`), concept mastery with a heat map
 (:mod:`~quizkit.grading.mastery`), and the submissions that could not be fully graded. Figures are matplotlib
 PNGs embedded as base64; the page holds no timestamps, so the same gradebook gives the same
-bytes.
+bytes. The analysis is the run's :class:`~quizkit.grading.class_analysis.ClassAnalysis`.
 
 >>> from quizkit.grading import grade_submissions
->>> html = report_html(grade_submissions([], ["tests/fixtures/grading/grading-demo.yaml"]))
+>>> book = grade_submissions([], ["tests/fixtures/grading/grading-demo.yaml"])
+>>> html = report_html(book, ClassAnalysis.from_gradebook(book))
 >>> html.startswith("<!DOCTYPE html>")
 True
 """
@@ -19,16 +20,14 @@ import html
 import io
 import statistics
 from collections import Counter
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from quizkit.grading.gradebook import fmt, safe_text
-from quizkit.grading.items import item_analysis
-from quizkit.grading.mastery import concept_mastery
-from quizkit.grading.report_items import VIEW_CSS, items_section, mastery_section
+from quizkit.grading.class_analysis import ClassAnalysis
+from quizkit.grading.exporters.base import Export, Exporter, ExportOptions
+from quizkit.grading.exporters.cells import fmt
+from quizkit.grading.exporters.report_items import VIEW_CSS, items_section, mastery_section
+from quizkit.grading.gradebook import AnswerGrade, Gradebook, safe_text
 from quizkit.quiz.records import short_answer
-
-if TYPE_CHECKING:
-    from quizkit.grading.gradebook import AnswerGrade, Gradebook
 
 
 def wrong_answer_label(answer: AnswerGrade) -> str:
@@ -38,7 +37,6 @@ def wrong_answer_label(answer: AnswerGrade) -> str:
     if answer.checks["status"] == "failed":
         return f"failed check '{answer.checks['failed_check']}'"
     return f"code {answer.checks['status']}"
-
 
 
 def question_rows(book: Gradebook) -> list[dict[str, Any]]:
@@ -95,7 +93,7 @@ def _figures(book: Gradebook, rows: list[dict[str, Any]]) -> tuple[str, str] | N
     return _png(hist), _png(bars)
 
 
-def report_html(book: Gradebook) -> str:
+def report_html(book: Gradebook, analysis: ClassAnalysis) -> str:
     """The report page as a string."""
     def esc(text: str) -> str:
         return html.escape(safe_text(str(text)))
@@ -123,9 +121,8 @@ def report_html(book: Gradebook) -> str:
         f"<tr><td>{esc(s.student)}</td><td>{esc(s.source)}</td><td>{esc(s.status)}</td></tr>" for s in problems
     ) or '<tr><td colspan="3">none</td></tr>'
     lessons = ", ".join(esc(k["lesson"]) for k in book.keys)
-    analysis = item_analysis(book)
-    items = items_section(analysis, analysis.pop("items"))
-    concepts = mastery_section(concept_mastery(book))
+    items = items_section(analysis.summary, analysis.items)
+    concepts = mastery_section(analysis.mastery)
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>quizkit grade report</title>
 <style>body{{font-family:sans-serif;max-width:60em;margin:2em auto}}table{{border-collapse:collapse}}
@@ -150,3 +147,11 @@ td,th{{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:t
 </table>
 </body></html>
 """
+
+
+class HtmlReport(Exporter):
+    name = "html"
+    description = "the class report (--report, else report.html beside --out): one self-contained page"
+
+    def export(self, book: Gradebook, analysis: ClassAnalysis, options: ExportOptions) -> Export:
+        return Export({options.report or options.beside("report.html"): report_html(book, analysis)})
