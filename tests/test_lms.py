@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from gradebook_support import make_book
 
+from quizkit.grading.exporters.base import ExportError
 from quizkit.grading.exporters.lms import CanvasCsv, MoodleCsv
 from quizkit.grading.gradebook import Column
 from quizkit.grading.roster import RosterEntry, RosterError, read_roster
@@ -89,11 +90,54 @@ def test_a_student_id_with_two_submissions_gets_no_grade(roster):
     assert "several submissions with this id" in done.unmatched_csv()
 
 
+@pytest.mark.parametrize(("exporter", "names", "why"), [
+    (CanvasCsv(), ["    Points Possible"], "the assignment's points"),
+    (CanvasCsv(), ["ann", "Total Points Possible!"], "the assignment's points"),
+    (CanvasCsv(), ["muted", "muted"], "a row to skip"),  # two submissions: an empty grade, every cell muted or empty
+    (MoodleCsv(), ["ann", "   "], "a user it cannot find"),
+])
+def test_an_id_an_lms_reserves_is_refused_by_name(exporter, names, why):
+    book = make_book([[1]] * len(names), names=names)
+    with pytest.raises(ExportError) as e:
+        exporter.gradebook(book, "Quiz 1")
+    assert f"--lms {exporter.name}: student {names[-1]!r}: {exporter.name}'s importer would read this row as {why}" in str(e.value)
+
+
+def test_a_roster_name_that_reads_as_points_possible_is_refused_too():
+    roster = [RosterEntry("ann", "Lovelace, Ada", "101"), RosterEntry("bob", "Points Possible", "102")]
+    with pytest.raises(ExportError, match="student 'bob'"):
+        CanvasCsv().gradebook(make_book([[1], [0]], names=["ann", "bob"]), "Quiz 1", roster)
+    done = MoodleCsv().gradebook(make_book([[1], [0]], names=["ann", "bob"]), "Quiz 1", roster)
+    assert done.text.splitlines()[2] == "102,Points Possible,0"  # Moodle has no such row
+
+
+ALIASES = (
+    "id,name,lms_id,alias\n"
+    'ann,"Lovelace, Ada",101,lovelaceada_101_7731_quiz; ada\n'
+    "bob,Bob,102,\n"
+)
+
+
+def test_a_roster_alias_places_a_submission_under_the_lms_name(tmp_path):
+    path = tmp_path / "roster.csv"
+    path.write_text(ALIASES)
+    roster = read_roster(path)
+    assert roster[0].aliases == ("lovelaceada_101_7731_quiz", "ada") and roster[1].aliases == ()
+    book = make_book([[1, 1], [1, 0]], names=["lovelaceada_101_7731_quiz", "bob"])
+    done = MoodleCsv().gradebook(book, "Quiz 1", roster)
+    assert done.text.splitlines()[1:] == ['101,"Lovelace, Ada",2', "102,Bob,1"] and done.complete
+    # the same student under the id and an alias: two submissions, an empty grade
+    twice = MoodleCsv().gradebook(make_book([[1], [0]], names=["ann", "ada"]), "Quiz 1", roster)
+    assert twice.text.splitlines()[1] == '101,"Lovelace, Ada",' and twice.conflicts == ["ann"]
+
+
 @pytest.mark.parametrize(("text", "message"), [
     ("id,name\nann,Ada\n", "line 1 must name the columns id, name, lms_id (missing: lms_id; found: id, name)"),
     ("id,name,lms_id\nann,Lovelace, Ada,101\n", "line 2 has 4 cells, the header 3 (quote a name that holds a comma)"),
     ("id,name,lms_id\nann,Ada,101\n\nann,Ann,102\n", "line 4: student id 'ann' is already on line 2"),
     ("id,name,lms_id\nann,Ada,\n", "line 2: empty lms_id"),
+    ("id,name,lms_id,alias\nann,Ada,101,a1\nbob,Bob,102,a1\n", "line 3: alias 'a1' is already on line 2"),
+    ("id,name,lms_id,alias\nann,Ada,101,bob\nbob,Bob,102,\n", "line 3: student id 'bob' is already on line 2"),
 ])
 def test_bad_rosters_name_the_file_and_line(tmp_path, text, message):
     path = tmp_path / "roster.csv"
