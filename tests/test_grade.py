@@ -278,7 +278,7 @@ def test_cli_writes_identical_files_twice_with_report(iso, klass, tmp_path):
     assert outputs[0] == outputs[1]
     assert sorted(outputs[0]) == ["gradebook.csv", "gradebook.json", "report.html"]
     report = outputs[0]["report.html"].decode()
-    assert report.count('src="data:image/png;base64,') == 2
+    assert report.count('<svg role="img"') == 2 and report.count('class="bar"') == 8 + 5  # a bar per total 0-7, one per question
     assert "grading-demo/evens" in report and "A, B (1×)" in report  # bob's wrong set
     assert "broken.ipynb: invalid notebook" in report
     data = json.loads(outputs[0]["gradebook.json"])
