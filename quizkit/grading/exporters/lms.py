@@ -6,12 +6,11 @@ total points.
 
 The roster (optional, :mod:`quizkit.grading.roster`) maps quizkit's student ids (and their
 aliases) to the LMS's ids and names. Without a roster, quizkit's student ids are used as the
-LMS ids and names. Students on the roster without a
-submission get an empty grade (no zero is invented); submissions whose student is not on the
-roster are kept out of the LMS file (the LMS could not match them) and listed, with their
-totals, in ``gradebook-<lms>-unmatched.csv`` and on the terminal: never dropped silently.
-A student with several submissions (under the id or its aliases) gets an empty grade and is
-listed too.
+LMS ids and names. Students on the roster without a submission get an empty grade (no zero
+is invented); submissions whose student is not on the roster are kept out of the LMS file
+(the LMS could not match them) and listed, with their totals, in
+``gradebook-<lms>-unmatched.csv`` and on the terminal: never dropped silently. A student with
+several submissions (under the id or its aliases) gets an empty grade and is listed too.
 
 A row an LMS's importer would read as something other than a student is refused
 (:class:`~quizkit.grading.exporters.base.ExportError` naming the student): Canvas takes a
