@@ -8,9 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from gradebook_support import book_json
 from grading_support import bwrap_or_skip
 
 from quizkit.grading import Limits, grade_submissions
+from quizkit.grading.exporters.tables import gradebook_csv
 from quizkit.grading.scripts import scripted_submission
 from quizkit.quiz.records import MIME_TYPE
 
@@ -55,7 +57,7 @@ def klass(tmp_path_factory):
 
 
 def rows(book):
-    return {r["student"]: r for r in csv.DictReader(io.StringIO(book.csv_text()))}
+    return {r["student"]: r for r in csv.DictReader(io.StringIO(gradebook_csv(book)))}
 
 
 def points(row):
@@ -103,7 +105,7 @@ def test_class_grades_and_statuses(iso, klass):
                                             "passed_checks": ["doubles three"],
                                             "message": "expected -8, got 0", "isolation": "bwrap"}
     assert "expected -8, got 0" in carol["write-double"].reason
-    assert json.loads(book.json_text())["isolation"] == "bwrap"
+    assert book_json(book)["isolation"] == "bwrap"
     assert carol["ratio"].answer == 0.755 and carol["evens"].reason.endswith("every correct option, and only those.")
 
 
@@ -194,7 +196,7 @@ def test_bad_inputs_get_a_status_and_the_batch_goes_on(iso, klass, tmp_path):
     everything = class_paths(klass) + list(bad.values())
     book = grade_submissions(everything, [KEY], jobs=2, limits=LIMITS, isolation=iso)
     by_source = {Path(s.source).name: s for s in book.students}
-    table = {r["source"]: r for r in csv.DictReader(io.StringIO(book.csv_text()))}
+    table = {r["source"]: r for r in csv.DictReader(io.StringIO(gradebook_csv(book)))}
 
     def status(name):
         return table[str(bad[name])]["status"]
@@ -276,7 +278,7 @@ def test_cli_writes_identical_files_twice_with_report(iso, klass, tmp_path):
     assert outputs[0] == outputs[1]
     assert sorted(outputs[0]) == ["gradebook.csv", "gradebook.json", "report.html"]
     report = outputs[0]["report.html"].decode()
-    assert report.count('src="data:image/png;base64,') == 2
+    assert report.count('<svg role="img"') == 2 and report.count('class="bar"') == 8 + 5  # a bar per total 0-7, one per question
     assert "grading-demo/evens" in report and "A, B (1×)" in report  # bob's wrong set
     assert "broken.ipynb: invalid notebook" in report
     data = json.loads(outputs[0]["gradebook.json"])
@@ -369,7 +371,7 @@ def test_the_maximum_belongs_to_the_assignment(iso, klass, tmp_path):
     assert [k["lesson"] for k in book.keys] == ["grading-demo"] and book.max_points == 7  # 1 of 4 answered 00
     alice = next(s for s in book.students if s.student == "alice")
     assert book.total(alice) == 7 and alice.status == "ignored: not in this assignment (00-start-here)"
-    assert json.loads(book.json_text())["students"][0]["ignored"] == ["00-start-here"]
+    assert book_json(book)["students"][0]["ignored"] == ["00-start-here"]
 
     chosen = grade_submissions(subs, [keys], jobs=1, lessons=["grading-demo", "00-start-here"], limits=LIMITS, isolation=iso)
     extra = sum(q.points for q in bank.questions.values())
@@ -387,4 +389,4 @@ def test_without_isolation_code_is_not_graded_and_the_json_says_so(klass):
     code = alice.answers["grading-demo/write-double"]
     assert (code.points, code.reason) == (0, "not graded: no isolation available")
     assert "grading-demo/write-double: code not graded" in alice.status and book.total(alice) == 5
-    assert json.loads(book.json_text())["isolation"] == "unavailable"
+    assert book_json(book)["isolation"] == "unavailable"

@@ -27,6 +27,11 @@ from grading_support import bwrap_or_skip
 from quizkit.quiz.loading import load_bank
 from quizkit.grading import Limits, grade_submissions
 from quizkit.grading.backends import PACKAGE
+from quizkit.grading.class_analysis import ClassAnalysis
+from quizkit.grading.exporters.base import ExportOptions
+from quizkit.grading.exporters.registry import write_exports
+from quizkit.grading.exporters.report import report_html
+from quizkit.grading.exporters.tables import gradebook_csv, gradebook_json
 from quizkit.quiz.records import MIME_TYPE as MIME
 from quizkit.quiz.records import bundle, make_record
 
@@ -251,10 +256,8 @@ def test_every_attack_scores_zero(battle):
 
 def test_no_canary_in_any_output(battle):
     book = battle["book"]
-    outputs = [book.csv_text(), book.json_text()]
-    from quizkit.grading.report import report_html
-
-    outputs.append(report_html(book))
+    analysis = ClassAnalysis.from_gradebook(book)
+    outputs = [gradebook_csv(book), gradebook_json(book, analysis), report_html(book, analysis)]
     for text in outputs:
         for canary in CANARIES:
             assert canary not in text
@@ -305,7 +308,7 @@ def test_each_attack_gets_a_clear_status_or_reason(battle):
 
 def test_outputs_are_written_whatever_the_text(battle, tmp_path):
     book = battle["book"]
-    written = book.write(tmp_path / "gradebook.csv", report=tmp_path / "report.html")
+    written = write_exports(book, ["csv", "json", "html"], ExportOptions(tmp_path / "gradebook.csv", tmp_path / "report.html")).paths
     data = json.loads(written[1].read_text(encoding="utf-8"))
     ids = {s["student"] for s in data["students"]}
     assert "\\ud800evil" in ids  # the lone surrogate, escaped

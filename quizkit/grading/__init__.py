@@ -8,7 +8,10 @@ instructor's grading machine needs only the core install.
 - :mod:`~quizkit.grading.isolation`: code answers computed in a separate process, and
   :mod:`~quizkit.grading.backends`: how the OS isolates it (bubblewrap, container) and its limits;
 - :mod:`~quizkit.grading.judge`: every pass/fail decision, on plain data;
-- :mod:`~quizkit.grading.gradebook`: CSV/JSON outputs; :mod:`~quizkit.grading.report`: HTML;
+- :mod:`~quizkit.grading.gradebook`: the gradebook as plain data, and
+  :mod:`~quizkit.grading.class_analysis`: its item analysis and concept mastery, computed once;
+- :mod:`~quizkit.grading.exporters`: every file written from them (CSV, JSON, HTML report,
+  Canvas, Moodle), each an exporter found by name in one registry;
 - :mod:`~quizkit.grading.cli`: the ``quizkit grade`` command.
 
 >>> from quizkit.grading import Limits

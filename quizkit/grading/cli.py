@@ -13,8 +13,8 @@ unless ``--unsafe-no-isolation`` is given: only for your own code.
 >>> add_arguments(parser)
 >>> parser.parse_args(["a.ipynb", "--out", "g.csv", "--lesson", "x"]).lesson
 ['x']
->>> lms_path("out/gradebook.csv", "canvas"), lms_path("out/gradebook.csv", "moodle", "unmatched")
-(PosixPath('out/gradebook-canvas.csv'), PosixPath('out/gradebook-moodle-unmatched.csv'))
+>>> exported(parser.parse_args(["a.ipynb", "--out", "g.csv", "--report", "r.html", "--lms", "moodle"]))
+['csv', 'json', 'html', 'moodle']
 """
 
 from __future__ import annotations
@@ -22,15 +22,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from quizkit.grading.class_analysis import ClassAnalysis
+from quizkit.grading.exporters.base import ExportOptions
+from quizkit.grading.exporters.registry import DEFAULT, exporter_names, write_exports
 from quizkit.grading.gradebook import safe_text
-from quizkit.grading.lms import SYSTEMS
 from quizkit.grading.reading import MAX_NOTEBOOK_MB
-
-if TYPE_CHECKING:
-    from quizkit.grading.gradebook import Gradebook
-    from quizkit.grading.lms import RosterEntry
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -54,18 +51,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="how code answers are isolated (default auto: bubblewrap, else docker/podman)")
     parser.add_argument("--unsafe-no-isolation", action="store_true",
                         help="run code answers without isolation when none is available: only for your own code")
-    parser.add_argument("--lms", choices=SYSTEMS,
+    parser.add_argument("--lms", choices=exporter_names(lms=True),
                         help="also write the gradebook in this LMS's import format (gradebook-canvas.csv beside --out)")
+    parser.add_argument("--export", action="append", default=[], choices=exporter_names(), metavar="NAME",
+                        help=f"also write this exporter's file(s) beside --out (repeatable; one of {', '.join(exporter_names())})")
     parser.add_argument("--assignment", metavar="NAME",
                         help="the LMS assignment (grade item) column's name (default: the lessons graded)")
     parser.add_argument("--roster", metavar="CSV",
-                        help="CSV with columns id,name,lms_id mapping quizkit's student ids to the LMS's (with --lms)")
+                        help="CSV with columns id,name,lms_id (and optionally alias: other ids of the student, "
+                             "separated by ';') mapping quizkit's student ids to the LMS's (with --lms)")
 
 
-def lms_path(out: str | Path, system: str, suffix: str = "") -> Path:
-    """Where the LMS file (or its list of unmatched students) goes: beside the gradebook CSV."""
-    out = Path(out)
-    return out.with_name(f"{out.stem}-{system}{'-' + suffix if suffix else ''}.csv")
+def exported(args: argparse.Namespace) -> list[str]:
+    """The exporters this run writes, by name: the defaults, the report, the LMS file, any --export."""
+    return list(dict.fromkeys([*DEFAULT, *["html"] * bool(args.report), *[args.lms] * bool(args.lms), *args.export]))
 
 
 def run_cli(args: argparse.Namespace) -> int:
@@ -83,10 +82,10 @@ def run_cli(args: argparse.Namespace) -> int:
         return fail(f"--time-limit must be a positive number of seconds, not {args.time_limit}")
     limits = Limits(wall_s=args.time_limit) if args.time_limit else None
     if (args.roster or args.assignment) and not args.lms:
-        return fail("--roster and --assignment go with --lms canvas|moodle")
+        return fail(f"--roster and --assignment go with --lms {'|'.join(exporter_names(lms=True))}")
     roster = None
     if args.roster:
-        from quizkit.grading.lms import read_roster
+        from quizkit.grading.roster import read_roster
 
         try:  # read before grading: a bad roster should not cost a whole grading run
             roster = read_roster(args.roster)
@@ -103,59 +102,35 @@ def run_cli(args: argparse.Namespace) -> int:
             print("quizkit grade: warning: code answers run WITHOUT isolation (--unsafe-no-isolation)", file=sys.stderr)
         book = grade_submissions(args.submissions, args.key, args.jobs, lessons=args.lesson, limits=limits,
                                  isolation=isolation, max_mb=args.max_mb, progress=sys.stderr)
-        written = book.write(args.out, args.report)
+        analysis = ClassAnalysis.from_gradebook(book)
+        done = write_exports(book, exported(args), ExportOptions(Path(args.out), Path(args.report) if args.report else None,
+                                                                 args.assignment, roster), analysis)
     except (BankError, ValueError, FileNotFoundError) as e:
         return fail(str(e))
-    notes = write_lms(book, args, roster, written) if args.lms else []
     problems = [s for s in book.students if s.problems]
     print(f"graded {len(book.students)} submission(s) on {len(book.columns)} question(s) "
           f"(code isolation: {book.isolation}): {len(book.students) - len(problems)} ok, "
           f"{len(problems)} with problems (see the status column)")
-    print(safe_text("wrote " + ", ".join(map(str, written))))
-    for note in [*class_summary(book), *notes]:
+    print(safe_text("wrote " + ", ".join(map(str, done.paths))))
+    for note in [*class_summary(analysis), *done.notes]:
         print(safe_text(note))
-    return 0
+    for refusal in done.refused:
+        print(f"quizkit grade: {safe_text(refusal)}", file=sys.stderr)
+    return 2 if done.refused else 0
 
 
-def class_summary(book: Gradebook) -> list[str]:
+def class_summary(analysis: ClassAnalysis) -> list[str]:
     """Two lines for the terminal: reliability and flagged questions; the weakest concepts."""
-    from quizkit.grading.items import item_analysis
-    from quizkit.grading.mastery import concept_mastery
-
-    analysis = item_analysis(book)
-    if not analysis["students"]:
+    summary = analysis.summary
+    if not summary["students"]:
         return []
-    rel = analysis["reliability"]
+    rel = analysis.reliability
     alpha = "not defined" if rel["alpha"] is None else f"{rel['alpha']:.2f} (SEM {rel['sem']:.2f} points)"
-    flagged = [f"{i['question']} ({'; '.join(i['flags'])})" for i in analysis["items"] if i["flags"]]
-    lines = [f"items: {rel['method']} {alpha} over {analysis['students']} student(s); "
-             f"flagged: {', '.join(flagged) or 'none'}" + (f" [{analysis['warning']}]" if analysis["warning"] else "")]
-    weakest = [c for c in concept_mastery(book)["concepts"] if c["share"] is not None][:3]
+    flagged = [f"{i['question']} ({'; '.join(i['flags'])})" for i in analysis.items if i["flags"]]
+    lines = [f"items: {rel['method']} {alpha} over {summary['students']} student(s); "
+             f"flagged: {', '.join(flagged) or 'none'}" + (f" [{summary['warning']}]" if summary["warning"] else "")]
+    weakest = [c for c in analysis.mastery["concepts"] if c["share"] is not None][:3]
     if weakest:
         lines.append("weakest concepts: " + ", ".join(f"{c['concept']} {100 * c['share']:.0f}%" for c in weakest))
     return lines
 
-
-def write_lms(book: Gradebook, args: argparse.Namespace, roster: list[RosterEntry] | None, written: list[Path]) -> list[str]:
-    """Write the LMS file (and the list of unmatched students, if any); the lines to print."""
-    from quizkit.grading.gradebook import write_atomic
-    from quizkit.grading.lms import default_assignment, export
-
-    done = export(book, args.lms, args.assignment or default_assignment(book), roster)
-    written.append(write_atomic(lms_path(args.out, args.lms), done.text))
-    notes = []
-    unmatched = lms_path(args.out, args.lms, "unmatched")
-    if done.complete:
-        unmatched.unlink(missing_ok=True)  # a stale list from an earlier run would mislead
-        return notes
-    written.append(write_atomic(unmatched, done.unmatched_csv()))
-    if done.missing:
-        notes.append(f"{len(done.missing)} student(s) on the roster without a submission (empty grade): "
-                     + ", ".join(e.id for e in done.missing))
-    if done.extra:
-        notes.append(f"{len(done.extra)} submission(s) not on the roster, not in the {args.lms} file: "
-                     + ", ".join(f"{s} ({src})" for s, src, _ in done.extra))
-    if done.conflicts:
-        notes.append(f"{len(done.conflicts)} student id(s) with several submissions (empty grade): " + ", ".join(done.conflicts))
-    notes.append(f"listed in {unmatched}")
-    return notes
