@@ -50,11 +50,11 @@ _LAZY = {
     "ReliabilityDiagram": "quizkit.viz",
     "ClassificationReportPlot": "quizkit.viz",
     "TemperatureScaling": "quizkit.metrics.calibration",
-    "top_losses": "quizkit.error_analysis",
-    "most_confused": "quizkit.error_analysis",
+    "top_losses": "quizkit.analysis.error_analysis",
+    "most_confused": "quizkit.analysis.error_analysis",
     "grade_submissions": "quizkit.grading",
-    "diagnose": "quizkit.diagnose",
-    "diagnose_predictions": "quizkit.diagnose",
+    "diagnose": "quizkit.analysis.diagnosis",
+    "diagnose_predictions": "quizkit.analysis.diagnosis",
     "expect_error": "quizkit.explain",
 }
 

@@ -1,4 +1,4 @@
-"""quizkit.baselines: majority and TF-IDF baselines agree with scikit-learn and act like runs."""
+"""quizkit.analysis.baselines: majority and TF-IDF baselines agree with scikit-learn and act like runs."""
 
 import numpy as np
 import pytest
@@ -8,9 +8,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import balanced_accuracy_score, matthews_corrcoef
 from sklearn.pipeline import make_pipeline
 
-from quizkit.baselines import majority, tfidf_logreg
+from quizkit.analysis.baselines import majority, tfidf_logreg
 from quizkit.data import make_dataset
-from quizkit.diagnose import diagnose, diagnose_predictions
+from quizkit.analysis.diagnosis import diagnose, diagnose_predictions
 from quizkit.metrics import from_predictions
 from quizkit.train import load_run
 from quizkit.viz import ConfusionMatrixDisplay, ThresholdExplorer

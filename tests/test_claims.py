@@ -22,7 +22,7 @@ import pytest
 import yaml
 from scipy import stats
 
-from quizkit.baselines import tfidf_logreg
+from quizkit.analysis.baselines import tfidf_logreg
 from quizkit.data import find_overlap, make_dataset, tokenize
 from quizkit.metrics import from_predictions
 from quizkit.train import run

@@ -26,7 +26,7 @@ def out_of_fold_probabilities(texts: list[str], labels: Any, n_splits: int = 5, 
     """``(n, k)`` class probabilities, each row from a TF-IDF baseline fitted on the other folds."""
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
-    from quizkit.baselines import tfidf_pipeline
+    from quizkit.analysis.baselines import tfidf_pipeline
 
     folds = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed)
     return cross_val_predict(tfidf_pipeline(seed=seed), texts, labels, cv=folds, method="predict_proba")

@@ -3,7 +3,7 @@
 Each rule reads a :class:`~quizkit.metrics.MetricReport` (what
 :func:`quizkit.metrics.from_predictions` computed once, with scikit-learn) or the run's other
 records (log history, texts, a comparison) and returns a :class:`Finding` stating its numbers
-in plain words, or None. :mod:`quizkit.diagnose` decides which rules the inputs allow.
+in plain words, or None. :mod:`quizkit.analysis.diagnosis` decides which rules the inputs allow.
 
 >>> from quizkit.metrics import from_predictions
 >>> finding = imbalance(from_predictions([0] * 95 + [1] * 5, [0] * 100))
@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from quizkit.diagnosis import Finding
+from quizkit.analysis.diagnosis_types import Finding
 from quizkit.metrics import MetricReport
 
 GENERATION_TASKS = {

@@ -23,8 +23,8 @@ from typing import Any
 
 import numpy as np
 
-from quizkit import findings as rules
-from quizkit.diagnosis import Diagnosis, Finding
+from quizkit.analysis import diagnosis_rules as rules
+from quizkit.analysis.diagnosis_types import Diagnosis, Finding
 from quizkit.metrics import MetricReport, from_predictions
 
 __all__ = ["Diagnosis", "Finding", "diagnose", "diagnose_predictions"]
@@ -61,7 +61,7 @@ def diagnose_predictions(
     ``"qa"``, ``"summarization"``, ``"translation"``; ``metric_names`` are the metrics the
     run was judged with (e.g. ``["accuracy"]``). ``train_metrics`` is a dict such as
     ``{"accuracy": 0.99}`` or a MetricReport on the training set. ``baseline`` (a baseline's
-    :class:`~quizkit.train.RunResult` from :mod:`quizkit.baselines`, or its MetricReport on the
+    :class:`~quizkit.train.RunResult` from :mod:`quizkit.analysis.baselines`, or its MetricReport on the
     same test set) adds "does not beat the baseline" when the run's ``baseline_metric`` is not
     above the baseline's (above the top of its interval when the report has intervals).
 

@@ -1,7 +1,7 @@
 """Baselines to beat before any fine-tune counts: the majority class and TF-IDF + logistic regression.
 
 Both return a :class:`quizkit.train.RunResult` (``trainer=None``, no training steps), so the
-run table, :mod:`quizkit.viz` plots, :func:`quizkit.diagnose.diagnose` and ``save``/``load_run``
+run table, :mod:`quizkit.viz` plots, :func:`quizkit.analysis.diagnosis.diagnose` and ``save``/``load_run``
 take them like a fine-tuning run. ``data`` is what :func:`quizkit.train.run` accepts: a
 ``DatasetDict`` with ``train``/``validation``/``test`` (``text``, ``label``) or a generated
 course task.
