@@ -32,9 +32,11 @@ from transformers import TrainerCallback
 
 from quizkit.data import TASKS
 from quizkit.models import BUNDLED
-from quizkit.train import RunConfig, RunResult, run
+from quizkit.metrics.registry import metric_names
+from quizkit.train import EVAL_STRATEGIES, PADDINGS, RunConfig, RunResult, run
 
-METRIC_CHOICES = ("f1", "accuracy", "precision", "recall")
+# The panel starts where run() starts: the same defaults, from the one place that sets them.
+DEFAULTS = RunConfig()
 # Columns of the run table: (heading, how to read it from a RunResult). Related settings share
 # a column so that the table, with the four test metrics, fits a 1366 px wide screen.
 _CONFIG_COLUMNS = (
@@ -103,16 +105,16 @@ class TrainingPanel:
         self.n = w.BoundedIntText(value=600, min=50, max=20000, step=50, description="examples (n)", style=style)
         self.positive_rate = w.FloatSlider(value=0.5, min=0.02, max=0.98, step=0.02, description="positive rate", style=style)
         self.epochs = w.BoundedFloatText(value=1.0, min=0.1, max=50, step=0.5, description="epochs", style=style)
-        self.learning_rate = w.FloatLogSlider(value=5e-5, base=10, min=-6, max=-2, step=0.1, readout_format=".0e",
+        self.learning_rate = w.FloatLogSlider(value=DEFAULTS.learning_rate, base=10, min=-6, max=-2, step=0.1, readout_format=".0e",
                                               description="learning rate", style=style)
         self.batch_size = w.Dropdown(options=[4, 8, 16, 32, 64], value=16, description="batch size", style=style)
         self.max_length = w.Dropdown(options=[16, 32, 64, 128, 256, 512], value=128, description="max length", style=style)
-        self.padding = w.ToggleButtons(options=["dynamic", "max_length"], value="dynamic", description="padding", style=style)
-        self.eval_strategy = w.Dropdown(options=["epoch", "steps", "no"], value="epoch", description="evaluate every", style=style)
+        self.padding = w.ToggleButtons(options=list(PADDINGS), value=DEFAULTS.padding, description="padding", style=style)
+        self.eval_strategy = w.Dropdown(options=list(EVAL_STRATEGIES), value=DEFAULTS.eval_strategy, description="evaluate every", style=style)
         self.early_stopping_patience = w.BoundedIntText(value=0, min=0, max=20, description="patience (0=off)", style=style)
         # "none" as a value, not None: a Dropdown whose value is None shows an empty box.
         self.class_weights = w.Dropdown(options=["none", "balanced"], value="none", description="class weights", style=style)
-        self.metric = w.Dropdown(options=list(METRIC_CHOICES), value="f1", description="metric", style=style)
+        self.metric = w.Dropdown(options=list(metric_names()), value=DEFAULTS.metric_for_best_model, description="metric", style=style)
         self.run_button = w.Button(description="Run", button_style="success", icon="play")
         self.stop_button = w.Button(description="Stop", button_style="danger", icon="stop", disabled=True)
         self.progress_bar = w.IntProgress(value=0, min=0, max=1, description="progress")

@@ -26,7 +26,7 @@ import numpy as np
 from quizkit.analysis import diagnosis_rules as rules
 from quizkit.analysis.diagnosis_types import Diagnosis, Finding
 from quizkit.metrics import MetricReport, Predictions, as_predictions, compare, from_predictions, same_test_set
-from quizkit.metrics.classification import HEADLINE
+from quizkit.metrics.registry import metric_names
 
 __all__ = ["Diagnosis", "Finding", "diagnose", "diagnose_predictions"]
 
@@ -157,7 +157,7 @@ def diagnose(run: Predictions, compare_to: Any = None, **overrides: Any) -> Diag
 def _comparison_inputs(run: Predictions, other: Any) -> dict[str, Any]:
     """``diagnose_predictions`` keywords comparing ``run`` with another run (or predictions)."""
     judged = getattr(getattr(run, "config", None), "metric_for_best_model", "f1")
-    inputs: dict[str, Any] = {"compare_metric": judged if judged in HEADLINE else "f1"}
+    inputs: dict[str, Any] = {"compare_metric": judged if judged in metric_names() else "f1"}
     if isinstance(other, Predictions):
         same_test_set(run, other, "diagnose(compare_to=...)")
         config = getattr(other, "config", None)

@@ -22,7 +22,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from quizkit.metrics._checks import as_1d, check_number
+from quizkit.metrics.checks import as_1d, check_number
 from quizkit.metrics.predictions import Predictions, as_predictions
 
 

@@ -20,14 +20,20 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from quizkit.metrics.checks import check_threshold
+from quizkit.metrics.registry import metric_names
 from quizkit.models import BUNDLED
 
 PADDINGS = ("dynamic", "max_length")
 SAMPLING_STRATEGIES = ("group_by_length", "random")
 EVAL_STRATEGIES = ("epoch", "steps", "no")
-# Keys produced by quizkit.metrics.compute_metrics_for, plus the loss Trainer always reports.
-BEST_METRICS = ("f1", "accuracy", "precision", "recall", "balanced_accuracy", "mcc", "specificity", "loss")
 DEFAULT_N = 600
+
+
+def best_metrics() -> tuple[str, ...]:
+    """What ``metric_for_best_model`` may name: every registered metric (the keys
+    ``compute_metrics_for`` returns) and the loss ``Trainer`` always reports."""
+    return (*metric_names(), "loss")
 
 
 def _is_int(value: Any) -> bool:
@@ -137,15 +143,15 @@ class RunConfig:
                 "RunConfig.early_stopping_patience needs evaluations to compare: set eval_strategy "
                 f"to 'epoch' or 'steps' (got eval_strategy='no', early_stopping_patience={self.early_stopping_patience!r})"
             )
-        if self.metric_for_best_model not in BEST_METRICS:
-            raise _bad("metric_for_best_model", self.metric_for_best_model, f"one of {BEST_METRICS}")
+        if self.metric_for_best_model not in best_metrics():
+            raise _bad("metric_for_best_model", self.metric_for_best_model, f"one of {best_metrics()}")
         self._check_class_weights()
         if not _is_number(self.weight_decay) or self.weight_decay < 0:
             raise _bad("weight_decay", self.weight_decay, "a number >= 0")
         if self.output_dir is not None and not isinstance(self.output_dir, (str, os.PathLike)):
             raise _bad("output_dir", self.output_dir, "None or a directory path")
-        if self.threshold is not None and (not _is_number(self.threshold) or not 0 < self.threshold < 1):
-            raise _bad("threshold", self.threshold, "None or a number strictly between 0 and 1")
+        if self.threshold is not None:
+            check_threshold(self.threshold, "RunConfig.threshold")
         if not isinstance(self.disable_tqdm, bool):
             raise _bad("disable_tqdm", self.disable_tqdm, "True or False")
 

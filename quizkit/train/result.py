@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from quizkit.metrics.checks import check_threshold
 from quizkit.train.config import RunConfig, _is_number, generated_data_spec
 from quizkit.train.export import trainer_script
 
@@ -93,8 +94,7 @@ class RunResult:
 
         if np.ndim(self.test_scores) != 1:
             raise ValueError("report_at applies to binary runs (test_scores holds P(label 1))")
-        if not _is_number(threshold) or not 0 <= threshold <= 1:
-            raise ValueError(f"threshold must be a number between 0 and 1, got {threshold!r}")
+        check_threshold(threshold)
         predictions, _ = predicted_classes(self.test_scores, threshold)
         return from_predictions(self.test_labels, predictions, labels=list(range(len(self.label_names))), target_names=self.label_names)
 

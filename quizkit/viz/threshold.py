@@ -17,7 +17,7 @@ from typing import Any
 
 import traitlets
 
-from quizkit.metrics._checks import check_number
+from quizkit.metrics.checks import check_number, check_threshold
 from quizkit.metrics.predictions import Predictions, as_predictions
 from quizkit.textbox import text_box
 from quizkit.viz.confusion import ConfusionMatrixDisplay
@@ -138,7 +138,7 @@ class ThresholdExplorer(traitlets.HasTraits):
 
     def metrics_at(self, threshold: float) -> dict[str, float]:
         """Precision, recall, F1, accuracy, cost and the four counts at ``threshold``."""
-        check_number("threshold", threshold, 0.0, 1.0)  # the slider's range; the sweep takes any number
+        check_threshold(threshold)
         return self._row(self.sweep, threshold)
 
     def _row(self, sweep: Any, threshold: float) -> dict[str, float]:
