@@ -53,8 +53,8 @@ def test_tfidf_without_class_weights_is_scikit_learns_unweighted_fit(data):
         LogisticRegression(C=1.0, max_iter=2000, random_state=0),
     ).fit(data["train"]["text"], data["train"]["label"])
     np.testing.assert_allclose(result.test_scores, pipeline.predict_proba(data["test"]["text"])[:, 1])
-    assert result.config.class_weights is None
-    assert tfidf_logreg(data, C=1.0).config.class_weights == "balanced"
+    assert result.config.class_weight is None
+    assert tfidf_logreg(data, C=1.0).config.class_weight == "balanced"
     with pytest.raises(ValueError, match="class_weight must be 'balanced' or None, got 'even'"):
         tfidf_logreg(data, class_weight="even")
 

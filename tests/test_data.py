@@ -154,6 +154,13 @@ def test_one_or_two_keywords_do_not_solve_the_task(task):
         assert accuracy < 0.9, f"keywords {vectorizer.get_feature_names_out()[columns]} reach {accuracy:.2f}"
 
 
+def test_tokenize_still_takes_padding_false_with_a_warning(tokenizer):
+    data = cached("spam", n=300)
+    with pytest.warns(FutureWarning, match="padding='dynamic'.*0.3"):
+        old = tokenize(data, tokenizer, max_length=16, padding=False)
+    assert old["train"]["input_ids"] == tokenize(data, tokenizer, max_length=16, padding="dynamic")["train"]["input_ids"]
+
+
 @pytest.mark.parametrize(
     ("kwargs", "error", "message"),
     [
@@ -262,7 +269,7 @@ def test_tokenize_every_split_keeping_labels(tokenizer):
 @pytest.mark.parametrize(
     ("kwargs", "error", "message"),
     [
-        (dict(padding=True), ValueError, r"padding must be False .* or 'max_length', got True"),
+        (dict(padding=True), ValueError, r"padding must be one of \('dynamic', 'max_length'\) .*, got True"),
         (dict(padding="longest"), ValueError, r"padding .* got 'longest'"),
         (dict(max_length=0), ValueError, r"max_length must be a positive integer, got 0"),
     ],

@@ -127,8 +127,8 @@ def test_a_default_run_takes_auto_epochs_with_length_grouped_batches(auto_run):
     assert rates[0] < max(rates) and rates[-1] < max(rates)
     assert trainer.args.get_warmup_steps(auto_run.planned_steps) == math.ceil(0.1 * auto_run.planned_steps)
     # 30% positives: the run proposes class weights and shows the proposal, but does not apply them.
-    assert auto_run.extra["proposed_class_weights"] == "balanced" and auto_run.class_weights is None
-    assert "class_weights='balanced'" in auto_run._repr_html_()
+    assert auto_run.extra["proposed_class_weight"] == "balanced" and auto_run.class_weight is None
+    assert "class_weight='balanced'" in auto_run._repr_html_()
 
 
 def test_length_grouped_batches_hold_texts_of_similar_length(auto_run):

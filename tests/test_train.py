@@ -1,5 +1,6 @@
 """quizkit.train: real Trainer runs (tiny model, a few hundred generated examples)."""
 
+import dataclasses
 import json
 import os
 import resource
@@ -135,15 +136,15 @@ def test_class_weights_change_the_loss_on_imbalanced_data():
     data = make_dataset("spam", n=120, positive_rate=0.1, seed=1)
     short = dict(data=data, epochs=0.2, logging_steps=1, eval_strategy="no", **TINY)
     plain = run(**short)
-    weighted = run(**short, class_weights="balanced")
+    weighted = run(**short, class_weight="balanced")
     labels = np.asarray(data["train"]["label"])
     expected = compute_class_weight("balanced", classes=np.array([0, 1]), y=labels)
-    np.testing.assert_allclose(weighted.class_weights, expected)
-    assert weighted.class_weights[1] > 3 * weighted.class_weights[0]
+    np.testing.assert_allclose(weighted.class_weight, expected)
+    assert weighted.class_weight[1] > 3 * weighted.class_weight[0]
     # Same seed, same first batch, same initial weights: only the loss function differs.
     first_loss = lambda r: next(e["loss"] for e in r.log_history if "loss" in e)  # noqa: E731
     assert first_loss(weighted) != pytest.approx(first_loss(plain), rel=1e-3)
-    assert plain.class_weights is None
+    assert plain.class_weight is None
 
 
 def test_weighted_cross_entropy_matches_torch_and_normalises_by_item_count():
@@ -182,7 +183,7 @@ def test_early_stopping_loads_the_best_model_and_stops_when_eval_loss_rises():
 def test_exported_script_reproduces_the_run(tmp_path):
     result = run(
         data={"task": "spam", "n": 160, "positive_rate": 0.3}, epochs=1, learning_rate=1e-3, padding="max_length",
-        class_weights="balanced", threshold=0.4, **TINY,
+        class_weight="balanced", threshold=0.4, **TINY,
     )
     np.testing.assert_array_equal(result.test_predictions, (result.test_scores >= 0.4).astype(int))
     # The run trained with the loss the script will use: the template's, defined once.
@@ -190,7 +191,7 @@ def test_exported_script_reproduces_the_run(tmp_path):
     script = result.export_trainer_script(tmp_path / "reproduce.py")
     source = script.read_text()
     assert 'if __name__ == "__main__":' in source and "class WeightedCrossEntropy" in source
-    assert f"CLASS_WEIGHTS = {result.class_weights!r}\n" in source and "THRESHOLD = 0.4\n" in source
+    assert f"CLASS_WEIGHT = {result.class_weight!r}\n" in source and "THRESHOLD = 0.4\n" in source
     assert "PADDING = 'max_length'\n" in source and "DATA = {\n    'task': 'spam',\n    'n': 160,\n" in source
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
     done = subprocess.run([sys.executable, script.name], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
@@ -203,7 +204,7 @@ def test_exported_script_reproduces_the_run(tmp_path):
 
 
 def test_exported_script_for_custom_data_asks_for_the_data(spam_run, tmp_path):
-    custom = RunResult(**{**spam_run.__dict__, "data_description": {"source": "custom", "n_train": 10}})
+    custom = dataclasses.replace(spam_run, data_description={"source": "custom", "n_train": 10})
     path = custom.export_trainer_script(tmp_path / "custom.py")
     assert "DATA = None\n" in path.read_text()
     script = runpy.run_path(str(path), run_name="exported")  # defines the functions, trains nothing
@@ -217,7 +218,7 @@ def test_exported_script_for_custom_data_asks_for_the_data(spam_run, tmp_path):
         ("model", ""), ("epochs", 0), ("learning_rate", 2.0), ("batch_size", 0), ("batch_size", 8.5),
         ("max_length", 1024), ("padding", "longest"), ("eval_strategy", "sometimes"), ("eval_steps", 0),
         ("logging_steps", -1), ("early_stopping_patience", 0), ("metric_for_best_model", "auc"),
-        ("class_weights", "inverse"), ("class_weights", [1.0, -2.0]), ("weight_decay", -0.1),
+        ("class_weight", "inverse"), ("class_weight", [1.0, -2.0]), ("weight_decay", -0.1),
         ("warmup_steps", True), ("seed", -1), ("threshold", 1.5), ("data", {"n": 100}), ("data", 42),
     ],
 )
@@ -239,8 +240,8 @@ def test_run_merges_keywords_over_a_config_and_rejects_unknown_ones():
 
 
 def test_class_weights_must_match_the_labels():
-    with pytest.raises(ValueError, match="class_weights needs 2 weights"):
-        run(data={"task": "spam", "n": 60}, class_weights=[1.0, 2.0, 3.0], **TINY)
+    with pytest.raises(ValueError, match="class_weight needs 2 weights"):
+        run(data={"task": "spam", "n": 60}, class_weight=[1.0, 2.0, 3.0], **TINY)
 
 
 @pytest.mark.slow

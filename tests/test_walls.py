@@ -83,8 +83,6 @@ KNOWN: dict[tuple[str, str], str] = {
     ("quizkit.grading.gradebook", "quizkit.grading.report"): "gradebook as plain data",
     # The HTML report draws its charts with matplotlib when it is installed.
     ("quizkit.grading.report", "matplotlib"): "charts out of the grader's imports",
-    # A run's result fills the script template, which names RunResult in its signature.
-    ("quizkit.train.export", "quizkit.train.result"): "one constructor for RunResult",
 }
 
 

@@ -93,6 +93,3 @@ class CalibrationDisplay:
         self.figure_ = curve_ax.figure
         return self
 
-
-#: The name before issue 13 (notebooks saved with it keep working).
-ReliabilityDiagram = CalibrationDisplay

@@ -181,6 +181,3 @@ class ConfusionMatrixDisplay:
         self.figure_ = self.ax_.figure
         return self
 
-
-#: The name before issue 13 (notebooks saved with it keep working).
-ConfusionMatrixPlot = ConfusionMatrixDisplay

@@ -142,7 +142,3 @@ class PrecisionRecallDisplay(_CurveDisplay):
     def _summary(self) -> tuple[str, float, float]:
         return "AP", self.curve.average_precision, self.curve.prevalence
 
-
-#: The names before issue 13 (notebooks saved with them keep working).
-RocCurvePlot = RocCurveDisplay
-PrecisionRecallPlot = PrecisionRecallDisplay

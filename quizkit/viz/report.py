@@ -94,6 +94,3 @@ class ClassificationReportDisplay:
         self.ax_, self.table_ax_, self.figure_ = matrix_ax, table_ax, matrix_ax.figure
         return self
 
-
-#: The name before issue 13 (notebooks saved with it keep working).
-ClassificationReportPlot = ClassificationReportDisplay
