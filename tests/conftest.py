@@ -9,3 +9,26 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("MPLBACKEND", "Agg")
 # Two cores: keep torch from oversubscribing them when pytest runs subprocesses too.
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+import socket  # noqa: E402
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture
+def socket_connections(monkeypatch):
+    """Every ``(address, timeout)`` a socket tries to connect to during the test.
+
+    "Fails fast" is checked by what was attempted (no connection at all, or one with a short
+    timeout), not by a wall clock that a loaded machine would break.
+    """
+    attempts = []
+    connect = socket.socket.connect
+
+    def recording_connect(self, address):
+        attempts.append((address, self.gettimeout()))
+        return connect(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", recording_connect)
+    return attempts

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from quizkit.metrics.checks import check_threshold
-from quizkit.train.config import RunConfig, _is_number, generated_data_spec, warn_class_weights_renamed
+from quizkit.metrics.checks import check_threshold, is_number
+from quizkit.train.config import RunConfig, generated_data_spec, warn_class_weights_renamed
 from quizkit.train.export import trainer_script
 
 SAVE_FORMAT = 1
@@ -123,7 +123,7 @@ class RunResult:
     def summary(self) -> list[tuple[str, float]]:
         """``(metric, value)`` rows: the test metrics that are single numbers."""
         metrics = self.test_metrics.to_dict()
-        return [(k, float(v)) for k, v in metrics.items() if _is_number(v)]
+        return [(k, float(v)) for k, v in metrics.items() if is_number(v)]
 
     def _repr_html_(self) -> str:
         from html import escape
