@@ -1,6 +1,9 @@
 """Shared test set-up: the whole suite runs offline, headless and on the CPU."""
 
 import os
+import socket
+
+import pytest
 
 # Tests must never reach the Hub; quizkit's own loaders then fail fast with a clear error.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -11,9 +14,13 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
-import socket  # noqa: E402
-
-import pytest  # noqa: E402
+@pytest.hookimpl(tryfirst=True)  # before -m "not slow" deselects
+def pytest_collection_modifyitems(items):
+    # The fast loop (-m "not slow") leaves out what starts a browser or executes a lesson
+    # notebook, whichever file or plugin collected it.
+    for item in items:
+        if item.get_closest_marker("browser") or item.path.suffix == ".ipynb":
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture

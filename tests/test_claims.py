@@ -267,6 +267,7 @@ def _claim_params():
         yield pytest.param(claim, id=claim["id"], marks=marks)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("claim", list(_claim_params()))
 def test_claim_holds_over_seeds(claim):
     check = CHECKS[claim["check"]]

@@ -274,6 +274,7 @@ def test_finding_rejects_unknown_severity():
         Finding("x", "critical", "t")
 
 
+@pytest.mark.slow
 def test_diagnose_a_real_training_run(tmp_path):
     """A real (tiny, random-init) run on a leaky, imbalanced fraud set."""
     import warnings
@@ -293,6 +294,7 @@ def test_diagnose_a_real_training_run(tmp_path):
     assert "leakage" not in diagnose(result, train_texts=None).codes
 
 
+@pytest.mark.slow
 def test_diagnosing_loads_no_plotting():
     """diagnose reads metrics (MetricReport, learning_curve), never viz: a fresh interpreter shows it."""
     import json

@@ -45,6 +45,7 @@ def test_a_template_and_an_exporter_that_disagree_fail_loudly():
         fill_settings(block, {"MODEL": "minilm", "SEED": 0})
 
 
+@pytest.mark.slow
 def test_a_hub_model_on_your_own_data_exports_a_script_that_loads_no_quizkit(tmp_path):
     recorded = load_run("overfit-minilm")
     result = dataclasses.replace(

@@ -8,6 +8,7 @@ from quizkit.hub_access import CONNECT_TIMEOUT_S, HubUnavailableError
 from quizkit.models import load_classifier, minilm_path
 
 
+@pytest.mark.slow
 def test_minilm_loads_offline_with_fresh_head():
     model, tokenizer = load_classifier("minilm", id2label=["ham", "spam"])
     assert model.config.quizkit_pretrained is True
@@ -24,6 +25,7 @@ def test_minilm_loads_offline_with_fresh_head():
     assert tokenizer.name_or_path == minilm_path()
 
 
+@pytest.mark.slow
 def test_minilm_forward_pass_gives_one_logit_per_label():
     model, tokenizer = load_classifier("minilm", num_labels=3)
     batch = tokenizer(["free entry win now", "see you at lunch"], padding=True, return_tensors="pt")
@@ -41,6 +43,7 @@ def test_tiny_is_random_and_says_so():
     assert model.config.vocab_size == tokenizer.vocab_size
 
 
+@pytest.mark.slow
 def test_minilm_without_pretrained_weights_is_the_same_architecture_at_random():
     pretrained, _ = load_classifier("minilm", num_labels=2)
     torch.manual_seed(0)

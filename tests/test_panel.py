@@ -19,6 +19,7 @@ def _wait_for(condition, timeout=300.0):
         time.sleep(0.02)
 
 
+@pytest.mark.slow
 def test_two_runs_draw_curves_and_fill_the_table():
     panel = TrainingPanel().set(epochs=2, **SMALL)
     assert panel.plot.value == panel.empty_plot and "compared here" in panel.table.value
@@ -45,6 +46,7 @@ def test_two_runs_draw_curves_and_fill_the_table():
     assert panel.last_run.data_description["positive_rate"] == 0.2
 
 
+@pytest.mark.slow
 def test_stop_ends_the_run_early_and_keeps_its_metrics():
     panel = TrainingPanel().set(epochs=30, **SMALL)
     planned = 30 * 6  # 84 training examples in batches of 16

@@ -32,6 +32,7 @@ def spam_run() -> RunResult:
     return run(data={"task": "spam", "n": 240}, epochs=2, learning_rate=2e-3, batch_size=16, **TINY)
 
 
+@pytest.mark.slow
 def test_run_records_curves_predictions_and_metrics(spam_run):
     result = spam_run
     losses = [entry["loss"] for entry in result.log_history if "loss" in entry]
@@ -63,6 +64,7 @@ def test_run_records_curves_predictions_and_metrics(spam_run):
     assert "<table>" in result._repr_html_()
 
 
+@pytest.mark.slow
 def test_multiclass_run_keeps_the_probability_matrix():
     result = run(data={"task": "support", "n": 160}, epochs=1, **TINY)
     assert result.label_names == ["billing", "technical", "shipping", "account"]
@@ -80,6 +82,7 @@ def test_multiclass_run_keeps_the_probability_matrix():
         run(data={"task": "support", "n": 60}, threshold=0.5, **TINY)
 
 
+@pytest.mark.slow
 def test_save_and_load_round_trip(spam_run, tmp_path):
     spam_run.save(tmp_path / "run")
     loaded = load_run(tmp_path / "run")
@@ -100,6 +103,7 @@ def test_save_and_load_round_trip(spam_run, tmp_path):
     assert ThresholdExplorer.from_run(loaded).metrics_at(0.5)["tp"] == loaded.test_metrics.to_dict()["tp"]
 
 
+@pytest.mark.slow
 def test_threshold_is_chosen_on_validation_and_reported_on_test(spam_run, tmp_path):
     val_y, val_s = spam_run.validation_labels, spam_run.validation_scores
     threshold = spam_run.choose_threshold("f1")
@@ -115,6 +119,7 @@ def test_threshold_is_chosen_on_validation_and_reported_on_test(spam_run, tmp_pa
     assert load_run(tmp_path / "run").choose_threshold("f1") == threshold
 
 
+@pytest.mark.slow
 def test_runs_saved_before_validation_scores_load_with_none(spam_run, tmp_path):
     path = spam_run.save(tmp_path / "old")
     payload = json.loads(path.read_text())
@@ -132,6 +137,7 @@ def test_load_run_says_what_is_missing(tmp_path):
         load_run(tmp_path)
 
 
+@pytest.mark.slow
 def test_class_weights_change_the_loss_on_imbalanced_data():
     data = make_dataset("spam", n=120, positive_rate=0.1, seed=1)
     short = dict(data=data, epochs=0.2, logging_steps=1, eval_strategy="no", **TINY)
@@ -161,6 +167,7 @@ def test_weighted_cross_entropy_matches_torch_and_normalises_by_item_count():
     )
 
 
+@pytest.mark.slow
 def test_early_stopping_loads_the_best_model_and_stops_when_eval_loss_rises():
     # A high learning rate on small noisy data: eval loss bottoms out, then climbs.
     result = run(
@@ -180,6 +187,7 @@ def test_early_stopping_loads_the_best_model_and_stops_when_eval_loss_rises():
     assert kept_accuracy == pytest.approx(result.validation_metrics["accuracy"])
 
 
+@pytest.mark.slow
 def test_exported_script_reproduces_the_run(tmp_path):
     result = run(
         data={"task": "spam", "n": 160, "positive_rate": 0.3}, epochs=1, learning_rate=1e-3, padding="max_length",
@@ -203,6 +211,7 @@ def test_exported_script_reproduces_the_run(tmp_path):
     assert test_metrics["test_f1"] == pytest.approx(result.test_metrics.f1)
 
 
+@pytest.mark.slow
 def test_exported_script_for_custom_data_asks_for_the_data(spam_run, tmp_path):
     custom = dataclasses.replace(spam_run, data_description={"source": "custom", "n_train": 10})
     path = custom.export_trainer_script(tmp_path / "custom.py")
@@ -259,6 +268,7 @@ def test_minilm_learns_spam_in_one_epoch():
     assert result.validation_metrics["accuracy"] > 0.85
 
 
+@pytest.mark.slow
 def test_scores_line_up_with_the_test_rows_under_length_grouping():
     # group_by_length (the default) also groups transformers 5's evaluation batches; the run's
     # scores must still belong to the rows they sit next to. Each text is scored alone here.
