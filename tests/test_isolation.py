@@ -224,6 +224,7 @@ sys.exit(main(sys.argv[1:]))
 """
 
 
+@pytest.mark.slow
 def test_grade_check_lessons_and_release_work_without_the_ml_stack(tmp_path):
     def run(*args):
         return subprocess.run([sys.executable, "-c", BLOCK_ML, *map(str, args)], capture_output=True, text=True,

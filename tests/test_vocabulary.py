@@ -31,6 +31,11 @@ def test_class_weight_is_spelled_as_in_scikit_learn_and_the_old_spelling_warns()
         assert config.class_weights == "balanced"
     with pytest.raises(ValueError, match="class_weight only"), pytest.warns(FutureWarning):
         RunConfig(class_weight="balanced", class_weights=[1.0, 2.0])
+    # run(config, class_weights=...) merges the old keyword over a config the same way.
+    from quizkit.train.fine_tune import _merge
+
+    with pytest.warns(FutureWarning, match="run: class_weights"):
+        assert _merge(RunConfig(seed=3), {"class_weights": [1.0, 2.0]}) == RunConfig(seed=3, class_weight=[1.0, 2.0])
 
 
 def test_runs_saved_with_the_old_spelling_load_without_a_warning():

@@ -25,7 +25,7 @@ import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from quizkit.train.config import RunConfig, resolve_data
+from quizkit.train.config import RunConfig, resolve_data, warn_class_weights_renamed
 from quizkit.train.recipe import (
     AUTO_MAX_LENGTH,
     padded_tokens,
@@ -121,9 +121,9 @@ def _merge(config: RunConfig | None, kwargs: Mapping[str, Any]) -> RunConfig:
         return RunConfig(**kwargs)
     if not isinstance(config, RunConfig):
         raise TypeError(f"run(config) takes a RunConfig (or keywords), got {type(config).__name__}")
-    if "class_weights" in kwargs:  # the old spelling: RunConfig warns and renames it
-        kwargs = {**kwargs, "class_weight": RunConfig(class_weights=kwargs["class_weights"]).class_weight}
-        del kwargs["class_weights"]
+    if "class_weights" in kwargs:  # the old spelling, still taken for a release
+        warn_class_weights_renamed("run", stacklevel=4)
+        kwargs = {("class_weight" if key == "class_weights" else key): value for key, value in kwargs.items()}
     known = {f.name for f in dataclasses.fields(RunConfig)}
     unknown = sorted(set(kwargs) - known)
     if unknown:
