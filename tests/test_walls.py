@@ -75,14 +75,6 @@ KNOWN: dict[tuple[str, str], str] = {
     ("quizkit.quiz.validation", "quizkit.grading.judge"): "judge on the quiz side",
     ("quizkit.quiz.widget", "quizkit.grading"): "sandbox",
     ("quizkit.quiz.widget", "quizkit.grading.backends"): "sandbox",
-    # The gradebook is data and its writer at once: it imports the item and mastery analyses
-    # and the report, which read it back (under TYPE_CHECKING, or inside a method). The
-    # gradebook as plain data, with the analyses and exporters reading it, opens the circle.
-    ("quizkit.grading.items", "quizkit.grading.gradebook"): "gradebook as plain data",
-    ("quizkit.grading.mastery", "quizkit.grading.gradebook"): "gradebook as plain data",
-    ("quizkit.grading.gradebook", "quizkit.grading.report"): "gradebook as plain data",
-    # The HTML report draws its charts with matplotlib when it is installed.
-    ("quizkit.grading.report", "matplotlib"): "charts out of the grader's imports",
 }
 
 
