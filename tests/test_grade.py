@@ -216,7 +216,9 @@ def test_bad_inputs_get_a_status_and_the_batch_goes_on(iso, klass, tmp_path):
     assert (wrongshape.points, wrongshape.reason) == (0, "invalid answer: There is no option 'Z'; the options are A, B, C.")
     folder_row = table[str(bad["folder"])]
     assert (folder_row["student"], folder_row["total"], folder_row["status"]) == ("frank", "7", "ok")
-    assert table[str(bad["erin"])]["student"] == "erin"
+    # the path names the student; the record's "erin" is shown, not used
+    assert table[str(bad["erin"])]["student"] == "erin-file"
+    assert "the notebook names 'erin', not the submission's 'erin-file'" in table[str(bad["erin"])]["status"]
 
     # the class is graded exactly as without the bad submissions
     alone = rows(grade_submissions(class_paths(klass), [KEY], jobs=1, limits=LIMITS, isolation=iso))
@@ -234,11 +236,20 @@ def test_a_class_folder_passed_as_one_submission_is_not_merged(iso, klass, tmp_p
     assert by_source["nested"].status == "no notebooks (.ipynb) in this folder; it holds folders: pass those, e.g. submissions/*"
 
 
-def test_shared_student_ids_are_flagged(iso, klass, tmp_path):
-    twin = tmp_path / "alice-again.ipynb"
-    twin.write_text((klass / "alice.ipynb").read_text())
-    book = grade_submissions([klass / "alice.ipynb", twin], [KEY], limits=LIMITS, isolation=iso)
+def test_shared_student_ids_and_copies_are_flagged(iso, klass, tmp_path):
+    (tmp_path / "alice").mkdir()
+    (tmp_path / "alice" / "week1.ipynb").write_text((klass / "bob.ipynb").read_text())
+    book = grade_submissions([klass / "alice.ipynb", tmp_path / "alice"], [KEY], limits=LIMITS, isolation=iso)
     assert all("student id 'alice' also used by" in s.status for s in book.students)
+    # a byte-for-byte copy and a hard link of a classmate's notebook, under other students' names
+    (tmp_path / "mallory.ipynb").write_text((klass / "alice.ipynb").read_text())
+    (tmp_path / "trent.ipynb").hardlink_to(klass / "carol.ipynb")
+    book = grade_submissions([klass / "alice.ipynb", klass / "carol.ipynb", tmp_path / "mallory.ipynb",
+                              tmp_path / "trent.ipynb"], [KEY], limits=LIMITS, isolation=iso)
+    status = {s.student: s.status for s in book.students}
+    assert "identical to the submission of mallory: a copy?" in status["alice"]
+    assert "identical to the submission of alice: a copy?" in status["mallory"]
+    assert "identical to the submission of carol: a copy?" in status["trent"]
 
 
 def test_key_errors_are_clear(klass, tmp_path):
@@ -309,9 +320,9 @@ def test_without_key_lessons_are_found_from_the_current_folder(iso, klass, tmp_p
         record["lesson"] = "mine.yaml"
 
     edited(klass / "bob.ipynb", tmp_path / "work" / "bob.ipynb", own_key)
-    done = quizkit_grade("bob.ipynb", "--out", "g.csv", cwd=tmp_path / "work")
-    row = next(csv.DictReader(io.StringIO((tmp_path / "work" / "g.csv").read_text())))
-    assert row["total"] == "0" and row["status"].startswith("unknown lesson 'mine.yaml' ignored")
+    done = quizkit_grade("bob.ipynb", "--out", "g2.csv", cwd=tmp_path / "work")
+    assert done.returncode == 2 and "no answer key found for these submissions" in done.stderr
+    assert not (tmp_path / "work" / "g2.csv").exists()
 
 
 class Terminal(io.StringIO):

@@ -1,13 +1,18 @@
 """The ``quizkit grade`` command line.
 
-    quizkit grade submissions/* --key lessons/ --out gradebook.csv --report report.html
-    quizkit grade submissions/* --key lessons/ --lesson 01-confusion-matrix --out week1.csv
-    quizkit grade submissions/* --out gradebook.csv --lms canvas --assignment "Quiz 1" --roster roster.csv
+    quizkit grade --key lessons/ --out gradebook.csv --report report.html -- submissions/*
+    quizkit grade --key lessons/ --lesson 01-confusion-matrix --out week1.csv -- submissions/*
+    quizkit grade --out gradebook.csv --lms canvas --assignment "Quiz 1" --roster roster.csv -- submissions/*
 
-Code answers are computed under ``--isolation`` (default ``auto``: bubblewrap, else a
-container engine). With neither, they are "not graded: no isolation available" (0 points)
-unless ``--unsafe-no-isolation`` is given: only for your own code.
+Options never come from file names: everything after ``--`` is a submission, and an option
+that is also the name of a file here (what ``*`` expands to) is refused. Code answers are
+computed under ``--isolation`` (default ``auto``: bubblewrap, else a container engine, each
+tried with a no-op run first); when none works and the assignment has code questions, grading
+stops. Running code without isolation (``--isolation none`` or ``--unsafe-no-isolation``) is
+only for your own code and needs ``QUIZKIT_ALLOW_UNSAFE=1`` in the environment as well.
 
+>>> refuse_argv(["--out", "g.csv", "--", "--isolation=none"]) is None
+True
 >>> import argparse
 >>> parser = argparse.ArgumentParser()
 >>> add_arguments(parser)
@@ -20,13 +25,16 @@ unless ``--unsafe-no-isolation`` is given: only for your own code.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from quizkit.grading.gradebook import safe_text
+from quizkit.grading.identity import safe_display
 from quizkit.grading.lms import SYSTEMS
 from quizkit.grading.reading import MAX_NOTEBOOK_MB
+from quizkit.sandbox.backends import BACKENDS
 
 if TYPE_CHECKING:
     from quizkit.grading.gradebook import Gradebook
@@ -50,16 +58,36 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"refuse notebooks larger than this (default {MAX_NOTEBOOK_MB:g})")
     parser.add_argument("--time-limit", type=float, default=None, metavar="S",
                         help="wall-clock seconds per code answer (default 60)")
-    parser.add_argument("--isolation", choices=["auto", "bwrap", "container", "none"], default="auto",
+    parser.add_argument("--isolation", choices=["auto", *BACKENDS], default="auto",
                         help="how code answers are isolated (default auto: bubblewrap, else docker/podman)")
     parser.add_argument("--unsafe-no-isolation", action="store_true",
-                        help="run code answers without isolation when none is available: only for your own code")
+                        help=f"run code answers without isolation when none is available: only for your own code "
+                             f"(needs {UNSAFE_ENV}=1 in the environment too)")
     parser.add_argument("--lms", choices=SYSTEMS,
                         help="also write the gradebook in this LMS's import format (gradebook-canvas.csv beside --out)")
     parser.add_argument("--assignment", metavar="NAME",
                         help="the LMS assignment (grade item) column's name (default: the lessons graded)")
     parser.add_argument("--roster", metavar="CSV",
                         help="CSV with columns id,name,lms_id mapping quizkit's student ids to the LMS's (with --lms)")
+
+
+UNSAFE_ENV = "QUIZKIT_ALLOW_UNSAFE"
+USAGE = "quizkit grade --key lessons/ --out gradebook.csv -- submissions/*"
+
+
+def refuse_argv(argv: list[str]) -> str | None:
+    """Why these arguments are refused before parsing (None: fine).
+
+    An option that is also the name of a file in this folder came from a glob (``*``), not
+    from the instructor: a submission named ``--isolation=none`` must not switch anything.
+    """
+    for arg in argv:
+        if arg == "--":
+            return None
+        if arg.startswith("-") and os.path.lexists(arg):
+            return (f"{safe_display(arg)!s} is an option and also a file here (did * expand to it?): "
+                    f"nothing was graded. Put the submissions after --, e.g. {USAGE}")
+    return None
 
 
 def lms_path(out: str | Path, system: str, suffix: str = "") -> Path:
@@ -69,9 +97,9 @@ def lms_path(out: str | Path, system: str, suffix: str = "") -> Path:
 
 
 def run_cli(args: argparse.Namespace) -> int:
-    from quizkit.quiz.validation import BankError
-    from quizkit.grading.backends import Limits, choose
     from quizkit.grading.scoring import grade_submissions, key_files
+    from quizkit.quiz.validation import BankError
+    from quizkit.sandbox import Limits, choose, limits_in_force
 
     def fail(message: str) -> int:
         print(f"quizkit grade: {safe_text(str(message))}", file=sys.stderr)
@@ -81,7 +109,11 @@ def run_cli(args: argparse.Namespace) -> int:
         return fail(f"--jobs must be 1 or more, not {args.jobs}")
     if args.time_limit is not None and not args.time_limit > 0:
         return fail(f"--time-limit must be a positive number of seconds, not {args.time_limit}")
-    limits = Limits(wall_s=args.time_limit) if args.time_limit else None
+    limits = Limits(wall_s=args.time_limit) if args.time_limit else Limits()
+    unsafe = args.unsafe_no_isolation or args.isolation == "none"
+    if unsafe and os.environ.get(UNSAFE_ENV) != "1":
+        return fail(f"running code answers without isolation needs {UNSAFE_ENV}=1 in the environment as well as "
+                    "the option (a file name cannot set it); only for your own code")
     if (args.roster or args.assignment) and not args.lms:
         return fail("--roster and --assignment go with --lms canvas|moodle")
     roster = None
@@ -94,15 +126,18 @@ def run_cli(args: argparse.Namespace) -> int:
             return fail(str(e))
     try:
         masked = list(key_files(args.key)[0].values()) if args.key else []
-        isolation, why = choose(args.isolation, unsafe=args.unsafe_no_isolation, masked=[*masked, *args.submissions])
+        isolation, why = choose(args.isolation, unsafe=unsafe, masked=[*masked, *args.submissions])
         if isolation is None and args.isolation != "auto":
             return fail(f"--isolation {args.isolation}: {why}")
-        if isolation is None:
-            print(f"quizkit grade: warning: code answers will not be graded: {why}", file=sys.stderr)
-        elif not isolation.isolated:
+        if isolation is not None and not isolation.isolated:
             print("quizkit grade: warning: code answers run WITHOUT isolation (--unsafe-no-isolation)", file=sys.stderr)
+        print(f"quizkit grade: {limits_in_force(isolation, limits)}", file=sys.stderr)
         book = grade_submissions(args.submissions, args.key, args.jobs, lessons=args.lesson, limits=limits,
-                                 isolation=isolation, max_mb=args.max_mb, progress=sys.stderr)
+                                 isolation=isolation, max_mb=args.max_mb, progress=sys.stderr,
+                                 no_sandbox=why if isolation is None else None)
+        if not book.columns:
+            return fail("no answer key found for these submissions: 0 questions to grade (give --key with the "
+                        "instructor's banks, and check that the submissions are the assignment's notebooks)")
         written = book.write(args.out, args.report)
     except (BankError, ValueError, FileNotFoundError) as e:
         return fail(str(e))
@@ -111,6 +146,10 @@ def run_cli(args: argparse.Namespace) -> int:
     print(f"graded {len(book.students)} submission(s) on {len(book.columns)} question(s) "
           f"(code isolation: {book.isolation}): {len(book.students) - len(problems)} ok, "
           f"{len(problems)} with problems (see the status column)")
+    for student in problems[:20]:
+        print(f"  {safe_display(student.student)}: {safe_display('; '.join(student.problems), 300)}")
+    if len(problems) > 20:
+        print(f"  ... and {len(problems) - 20} more")
     print(safe_text("wrote " + ", ".join(map(str, written))))
     for note in [*class_summary(book), *notes]:
         print(safe_text(note))
