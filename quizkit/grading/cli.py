@@ -58,6 +58,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"refuse notebooks larger than this (default {MAX_NOTEBOOK_MB:g})")
     parser.add_argument("--time-limit", type=float, default=None, metavar="S",
                         help="wall-clock seconds per code answer (default 60)")
+    parser.add_argument("--cpu-limit", type=float, default=None, metavar="S",
+                        help="CPU seconds per code answer, over all its processes where cgroups allow (default 30)")
+    parser.add_argument("--memory-limit", type=int, default=None, metavar="MB",
+                        help="memory per code answer, over all its processes where cgroups allow (default 4096)")
     parser.add_argument("--isolation", choices=["auto", *BACKENDS], default="auto",
                         help="how code answers are isolated (default auto: bubblewrap, else docker/podman)")
     parser.add_argument("--unsafe-no-isolation", action="store_true",
@@ -107,9 +111,12 @@ def run_cli(args: argparse.Namespace) -> int:
 
     if args.jobs is not None and args.jobs < 1:
         return fail(f"--jobs must be 1 or more, not {args.jobs}")
-    if args.time_limit is not None and not args.time_limit > 0:
-        return fail(f"--time-limit must be a positive number of seconds, not {args.time_limit}")
-    limits = Limits(wall_s=args.time_limit) if args.time_limit else Limits()
+    chosen_limits = {"wall_s": args.time_limit, "cpu_s": args.cpu_limit, "memory_mb": args.memory_limit}
+    try:
+        limits = Limits(**{k: v for k, v in chosen_limits.items() if v is not None})
+    except ValueError as e:
+        return fail(str(e).replace("Limits.wall_s", "--time-limit").replace("Limits.cpu_s", "--cpu-limit")
+                    .replace("Limits.memory_mb", "--memory-limit"))
     unsafe = args.unsafe_no_isolation or args.isolation == "none"
     if unsafe and os.environ.get(UNSAFE_ENV) != "1":
         return fail(f"running code answers without isolation needs {UNSAFE_ENV}=1 in the environment as well as "
