@@ -217,7 +217,7 @@ def read_submission(path: str | Path, bank_for: Any = None, max_mb: float = MAX_
         problems.append(f"{len(unknown_list) - 5} more unknown lessons or questions ignored")
     if notebooks and not n_records:
         problems.append("no answer records")
-    student = submission_id(path)
+    student = safe_display(submission_id(path))
     named = sorted({s for _, _, s in notebooks if s})
     claimed = sorted(set(named) | set(record_students))[:10]
     if len(named) > 1:
