@@ -245,3 +245,31 @@ def test_grade_check_lessons_and_release_work_without_the_ml_stack(tmp_path):
     assert graded.returncode == 0, graded.stderr
     assert "charts need matplotlib" in (tmp_path / "r.html").read_text()
     assert json.loads((tmp_path / "g.json").read_text())["isolation"] == "none"
+
+
+# --------------------------------------------------------------------------- layering
+
+
+def quizkit_imports(folder: Path) -> dict[str, set[str]]:
+    """Every quizkit module each file of ``folder`` imports, at module level or inside a function."""
+    import ast
+
+    found = {}
+    for path in sorted(folder.glob("*.py")):
+        names = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                names.update(a.name for a in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names.add(node.module)
+        found[path.name] = {n for n in names if n.startswith("quizkit")}
+    return found
+
+
+def test_the_sandbox_is_on_the_ground_floor_and_the_quiz_side_never_imports_grading():
+    sandbox = quizkit_imports(PACKAGE / "sandbox")
+    assert {f: [m for m in mods if not m.startswith("quizkit.sandbox")] for f, mods in sandbox.items()} == \
+        {f: [] for f in sandbox}
+    quiz = quizkit_imports(PACKAGE / "quiz")
+    assert {f: [m for m in mods if m.startswith("quizkit.grading")] for f, mods in quiz.items()} == {f: [] for f in quiz}
+    assert "quizkit.sandbox" in quiz["schema.py"]  # the learner's checks run in the same sandbox as grading's
