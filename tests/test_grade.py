@@ -399,3 +399,37 @@ def test_without_isolation_code_is_not_graded_and_the_json_says_so(klass):
     assert (code.points, code.reason) == (0, "not graded: no isolation available")
     assert "grading-demo/write-double: code not graded" in alice.status and book.total(alice) == 5
     assert json.loads(book.json_text())["isolation"] == "unavailable"
+
+
+def test_what_one_submission_makes_the_grader_store_or_compute_is_capped(klass, tmp_path):
+    from quizkit.quiz.loading import load_bank
+    from quizkit.quiz.records import bundle, make_record
+
+    def huge_text(record):
+        if record["question"] == "word":
+            record["answer"] = "recall " * 3_000_000  # 21 MB of text to fuzzy-match
+
+    big = edited(klass / "alice.ipynb", tmp_path / "big.ipynb", huge_text)
+    many = json.loads((klass / "bob.ipynb").read_text())
+    template = next(o for c in many["cells"] for o in c.get("outputs", []) if MIME_TYPE in o.get("data", {}))
+    for i in range(6_000):  # distinct unknown question ids, more records than a submission may hold
+        stray = json.loads(json.dumps(template))
+        stray["data"][MIME_TYPE]["question"] = f"no-such-{i}"
+        many["cells"][-1].setdefault("outputs", []).append(stray)
+    (tmp_path / "many.ipynb").write_text(json.dumps(many))
+    start = load_bank("00-start-here")  # a valid record of another lesson only: the wrong notebook
+    record = make_record(lesson=start.id, question="what-is-fine-tuning", type="single_choice", answer="B",
+                         attempts=1, bank_hash=start.key_hash)
+    wrong = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+        {"cell_type": "code", "metadata": {}, "source": "", "execution_count": 1,
+         "outputs": [{"output_type": "display_data", "data": bundle(record), "metadata": {}}]}]}
+    (tmp_path / "wrong-lesson.ipynb").write_text(json.dumps(wrong))
+    book = grade_submissions([big, tmp_path / "many.ipynb", tmp_path / "wrong-lesson.ipynb"],
+                             [KEY, Path("lessons") / "00-start-here.yaml"], lessons=["grading-demo"], isolation=None)
+    by = {s.student: s for s in book.students}
+    word = by["big"].answers["grading-demo/word"]
+    assert (word.points, word.reason) == (0, "invalid answer: a text answer of 21000000 characters (the limit is 10000)")
+    assert "more than 5000 answer records: the rest ignored" in by["many"].status
+    assert len(by["many"].problems) <= 21 and len(book.json_text()) < 200_000  # not one line per unknown id
+    assert by["wrong-lesson"].status.startswith("no answers for this assignment's lessons (grading-demo); the notebook "
+                                                "answers 00-start-here: the wrong lesson saved under this name?")

@@ -38,8 +38,10 @@ from quizkit.grading.reading import (
 # Up to this many submissions are graded in this process: a pool costs more than it saves.
 INLINE_BATCH = 4
 NOT_GRADED = "not graded: no isolation available"
-# A text answer longer than this is refused unread: fuzzy matching costs grows with its length.
-MAX_TEXT_CHARS = 10_000
+# Answers longer than this are refused unread (fuzzy matching and running cost grow with the
+# length) and stored cut: one submission cannot make the grader compute or write megabytes.
+MAX_ANSWER_CHARS = {"text": 10_000, "code": 100_000}
+STORED_CHARS = 200
 
 
 # --------------------------------------------------------------------------- keys
@@ -108,8 +110,9 @@ def score_answer(q: Any, record: dict[str, Any], limits: Any, isolation: Any) ->
 
     checks = None
     try:
-        if q.type == "text" and isinstance(record["answer"], str) and len(record["answer"]) > MAX_TEXT_CHARS:
-            raise AnswerError(f"a text answer of {len(record['answer'])} characters (the limit is {MAX_TEXT_CHARS})")
+        limit = MAX_ANSWER_CHARS.get(q.type)
+        if limit is not None and isinstance(record["answer"], str) and len(record["answer"]) > limit:
+            raise AnswerError(f"a {q.type} answer of {len(record['answer'])} characters (the limit is {limit})")
         if q.type == "code":
             if not isinstance(record["answer"], str):
                 raise AnswerError(f"a code answer is source text, not {type(record['answer']).__name__}")
@@ -128,8 +131,11 @@ def score_answer(q: Any, record: dict[str, Any], limits: Any, isolation: Any) ->
             points, correct, reason = score.points, score.correct, score.feedback
     except AnswerError as e:
         points, correct, reason = 0.0, False, f"invalid answer: {e}"
+    answer = record["answer"]
+    if isinstance(answer, str) and len(answer) > MAX_ANSWER_CHARS.get(q.type, STORED_CHARS * 50):
+        answer = f"{answer[:STORED_CHARS]}... [{len(answer)} characters, cut]"
     return AnswerGrade(
-        lesson=record["lesson"], question=record["question"], type=q.type, answer=record["answer"],
+        lesson=record["lesson"], question=record["question"], type=q.type, answer=answer,
         points=float(points), max_points=float(q.points), correct=bool(correct), reason=reason,
         attempts=record["attempts"], time=record["time"], claimed_correct=record.get("correct"), checks=checks,
     )
