@@ -90,6 +90,9 @@ def test_judge_compares_plain_data_only():
     assert verdict({"value": 1}, raises="TypeError") == (False, "expected TypeError to be raised, got 1")
     assert verdict({"raised": {"type": "ValueError", "message": "bad", "line": 2}}, expected=1) == (
         False, "your code raised ValueError: bad at line 2")
+    # observations are said in words, one name at a time, never as a raw dict
+    assert verdict({"value": {"is_dict": False, "missing": []}}, expected={"is_dict": True, "missing": []}) == (
+        False, "is_dict should be True, your code gives False")
 
 
 # --------------------------------------------------------------------------- choosing a backend

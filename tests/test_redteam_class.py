@@ -150,6 +150,9 @@ def test_file_names_cannot_switch_options(batch):
     done = grade(everyone, f"* --key {shlex.quote(str(KEY))} --out ../glob.csv")
     assert done.returncode == 2 and not (batch["root"] / "glob.csv").exists()
     assert "--isolation=none is an option and also a file here" in done.stderr and "-- submissions/*" in done.stderr
+    # an abbreviation a file name could also spell is no option either
+    abbreviated = grade(batch["root"], f"--iso=none --key {shlex.quote(str(KEY))} --out ab.csv everyone/bob.ipynb")
+    assert abbreviated.returncode == 2 and "--iso=none is not an option of quizkit grade" in abbreviated.stderr
     # after --, those names are submissions (not notebooks), never options
     rows = batch["all"]
     assert rows["'--isolation=none"]["status"].endswith("not a notebook (expected a .ipynb file)")

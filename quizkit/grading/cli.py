@@ -11,8 +11,10 @@ tried with a no-op run first); when none works and the assignment has code quest
 stops. Running code without isolation (``--isolation none`` or ``--unsafe-no-isolation``) is
 only for your own code and needs ``QUIZKIT_ALLOW_UNSAFE=1`` in the environment as well.
 
->>> refuse_argv(["--out", "g.csv", "--", "--isolation=none"]) is None
+>>> refuse_argv(["--out", "g.csv", "--jobs", "-1", "--", "--isolation=none"]) is None
 True
+>>> refuse_argv(["--iso=none", "a.ipynb"]).split(";")[0]
+'--iso=none is not an option of quizkit grade'
 >>> import argparse
 >>> parser = argparse.ArgumentParser()
 >>> add_arguments(parser)
@@ -83,14 +85,30 @@ def refuse_argv(argv: list[str]) -> str | None:
     """Why these arguments are refused before parsing (None: fine).
 
     An option that is also the name of a file in this folder came from a glob (``*``), not
-    from the instructor: a submission named ``--isolation=none`` must not switch anything.
+    from the instructor: a submission named ``--isolation=none`` must not switch anything. Before
+    ``--``, anything that looks like an option must be one of ours, spelled out in full (no
+    abbreviations, which a file name could also hit).
     """
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    options = parser._option_string_actions  # the parser's own table of option strings
+    takes_value = False
     for arg in argv:
         if arg == "--":
             return None
-        if arg.startswith("-") and os.path.lexists(arg):
-            return (f"{safe_display(arg)!s} is an option and also a file here (did * expand to it?): "
+        if takes_value:  # the value of the option before it (a negative number, say)
+            takes_value = False
+            continue
+        if not arg.startswith("-") or arg == "-":
+            continue
+        name = arg.split("=", 1)[0]
+        if os.path.lexists(arg):
+            return (f"{safe_display(arg)} is an option and also a file here (did * expand to it?): "
                     f"nothing was graded. Put the submissions after --, e.g. {USAGE}")
+        if name not in options:
+            return (f"{safe_display(arg)} is not an option of quizkit grade; a submission whose name starts "
+                    f"with - goes after --, e.g. {USAGE}")
+        takes_value = "=" not in arg and options[name].nargs != 0
     return None
 
 
