@@ -81,8 +81,8 @@ def limits_in_force(backend: Backend | None, limits: Limits) -> str:
     elif backend.isolated and not backend.kind.grader_cgroup:
         counted = f"the engine's cgroup: {limits.memory_mb} MB memory, {limits.processes} processes, one CPU"
     else:
-        user = f"uid {backend.sandbox_uid()}" if backend.drop_root else ("the grader's uid" if not backend.isolated else "a user namespace")
+        user = "for its uid" if backend.drop_root else ("for the grader's uid" if not backend.isolated else "in its user namespace")
         counted = (f"no cgroup: {limits.cpu_s:g} s CPU and {limits.memory_mb} MB address space per process, "
-                   f"{limits.processes} processes for {user}")
+                   f"{limits.processes} processes {user}")
     who = "as an unprivileged uid of its own" if backend.drop_root else ("as uid 65534 in a user namespace" if backend.isolated else "as the grader's own user, NOT isolated")
     return f"limits per code answer ({backend.name}, {who}): {counted}; {limits.wall_s:g} s wall clock; {tmpfs}"
