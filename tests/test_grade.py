@@ -433,3 +433,14 @@ def test_what_one_submission_makes_the_grader_store_or_compute_is_capped(klass, 
     assert len(by["many"].problems) <= 21 and len(book.json_text()) < 200_000  # not one line per unknown id
     assert by["wrong-lesson"].status.startswith("no answers for this assignment's lessons (grading-demo); the notebook "
                                                 "answers 00-start-here: the wrong lesson saved under this name?")
+
+
+def test_without_any_working_sandbox_grading_stops_instead_of_scoring_zero(klass, tmp_path):
+    import os
+
+    done = subprocess.run([sys.executable, "-m", "quizkit.cli", "grade", "--key", str(KEY), "--out", "g.csv", "--",
+                           str(klass / "alice.ipynb")], cwd=tmp_path, capture_output=True, text=True, check=False,
+                          env={**os.environ, "PATH": str(tmp_path)})  # neither bwrap nor docker nor podman
+    assert done.returncode == 2 and not (tmp_path / "g.csv").exists()
+    assert "the assignment has code questions and no sandbox works here: bubblewrap (bwrap) is not installed" in done.stderr
+    assert "no container engine (docker or podman) on the PATH" in done.stderr
