@@ -2,7 +2,8 @@
 
 The layer map (a module may import what is on its floor or below, never above):
 
-    ground floor  quizkit.metrics, quizkit.data, quizkit.models, and the leaf quizkit.hub_access
+    ground floor  quizkit.metrics, quizkit.data, quizkit.models, quizkit.sandbox (runs untrusted code
+                  answers for the quiz side and grading), and the leaf quizkit.hub_access
                   (the offline guard that models and data.hub_datasets share; it imports nothing of quizkit)
     first floor   quizkit.viz (draws metrics), quizkit.train (runs models on data),
                   quizkit.baselines, quizkit.error_analysis, quizkit.diagnose (its rules, quizkit.findings,
@@ -10,7 +11,7 @@ The layer map (a module may import what is on its floor or below, never above):
     quiz side     quizkit.quiz (banks, scoring, quiz cells): no ML stack at all, and of the rest of
                   quizkit only the leaf quizkit.textbox (a widget box with a short text form, which
                   the explorer in viz uses too; it imports nothing of quizkit)
-    grading       quizkit.grading (the instructor's batch grader): quiz side only, no ML stack
+    grading       quizkit.grading (the instructor's batch grader): quiz side and sandbox only, no ML stack
 
 Each wall runs in a fresh interpreter that imports every module of the package under test
 (module-level imports; what a function imports when called is a deliberate late load) and
@@ -30,7 +31,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "quizkit"
-GROUND = ("quizkit.metrics", "quizkit.data", "quizkit.models", "quizkit.hub_access")
+GROUND = ("quizkit.metrics", "quizkit.data", "quizkit.models", "quizkit.sandbox", "quizkit.hub_access")
 ML_STACK = ("torch", "transformers", "datasets", "ipywidgets", "matplotlib")
 
 
@@ -69,6 +70,7 @@ def above_ground(loaded: set[str]) -> list[str]:
     "quizkit.metrics",
     "quizkit.data",
     "quizkit.models",
+    "quizkit.sandbox",
     "quizkit.hub_access",
 ])
 def test_the_ground_floor_loads_nothing_of_quizkit_above_it(package):
@@ -78,7 +80,7 @@ def test_the_ground_floor_loads_nothing_of_quizkit_above_it(package):
 def test_grading_loads_no_ml_library():
     loaded = loaded_after_importing("quizkit.grading")
     assert sorted(loaded.intersection(ML_STACK)) == []
-    assert [m for m in loaded if m.startswith("quizkit.") and not m.startswith(("quizkit.grading", "quizkit.quiz"))] == []
+    assert [m for m in loaded if m.startswith("quizkit.") and not m.startswith(("quizkit.grading", "quizkit.quiz", "quizkit.sandbox"))] == []
 
 
 def test_the_quiz_side_loads_no_ml_library():
