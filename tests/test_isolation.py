@@ -1,4 +1,4 @@
-"""quizkit.grading.isolation, backends and judge: real child processes, real bubblewrap, the command lines of each backend."""
+"""quizkit.sandbox (backends, the no-op probe, limits) and quizkit.quiz.judge: real child processes, real bubblewrap, the command lines of each backend."""
 
 import json
 import os
