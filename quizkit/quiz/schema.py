@@ -264,7 +264,7 @@ class Code(_Question):
             namespace: dict[str, Any] = {"__name__": "__quizkit_reference__"}
             exec(compile(self.reference, f"<{self.id} reference>", "exec"), namespace)  # noqa: S102 - the key's own code
             self._reference_fn = namespace[self.entry]
-        from quizkit.grading._runner import plain
+        from quizkit.sandbox.runner import plain
 
         return plain(self._reference_fn(*copy.deepcopy(check.args or []), **copy.deepcopy(check.kwargs or {})))
 
@@ -272,11 +272,11 @@ class Code(_Question):
         """Compute the learner's outputs in a separate process, then judge them here: ``(CheckOutcome, Score)``.
 
         ``hidden=False`` runs only the visible checks (what a learner sees while practising);
-        the grader runs them all. ``isolation`` (:class:`quizkit.grading.backends.Isolation`):
+        the grader runs them all. ``isolation`` (:class:`quizkit.sandbox.Backend`):
         a plain child process when None.
         """
-        from quizkit.grading.isolation import NONE, compute
-        from quizkit.grading.judge import judge_code
+        from quizkit.quiz.judge import judge_code
+        from quizkit.sandbox import NONE, compute
 
         checks = [c for c in self.checks if hidden or not c.hidden]
         job = {"setup": self.setup, "source": source, "entry": self.entry, "calls": [c.job_call() for c in checks]}
