@@ -55,6 +55,9 @@ def execute(path: Path, timeout: int) -> float:
         notebook, timeout=timeout, kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
         record_timing=False,  # keeps the committed files free of per-run timestamps
+        # Saved widget state would make JupyterLab draw dead widgets (no kernel behind them)
+        # before a cell runs; without it a quiz cell shows its text: "Run this cell to answer".
+        store_widget_state=False,
     )
     start = time.perf_counter()
     client.execute()
