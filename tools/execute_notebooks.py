@@ -51,6 +51,7 @@ def notebook_paths(names: list[str]) -> list[Path]:
 def execute(path: Path, timeout: int) -> float:
     """Execute one notebook in place; return its wall time in seconds."""
     notebook = nbformat.read(path, as_version=4)
+    notebook.metadata.pop("widgets", None)  # an earlier run's widget state (see store_widget_state)
     client = NotebookClient(
         notebook, timeout=timeout, kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
