@@ -9,6 +9,7 @@ it is scanned for paths and warnings like everything else.
 """
 
 import re
+import shutil
 from pathlib import Path
 
 import nbformat
@@ -169,6 +170,7 @@ def test_lesson_02s_trainer_cell_leaves_no_folder_and_a_tidy_log(tmp_path):
 
     folder = tmp_path / "notebooks"
     folder.mkdir()
+    shutil.copytree(Path(__file__).parent.parent / "lessons", tmp_path / "lessons")  # a checkout's layout
     lesson = nbformat.read(Path(__file__).parent.parent / "notebooks" / "02-first-fine-tune.ipynb", as_version=4)
     trainer_cell = next(i for i, c in enumerate(lesson.cells) if "trainer = Trainer(" in c.source)
     lesson.cells = lesson.cells[: trainer_cell + 1]
