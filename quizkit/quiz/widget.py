@@ -20,9 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from quizkit.quiz.code_box import code_box
 from quizkit.quiz.loading import load_bank
 from quizkit.quiz.records import bundle, make_record
 from quizkit.quiz.schema import FEEDBACK_MODES, Bank
+from quizkit.quiz.style import question_style
 from quizkit.quiz.scoring import AnswerError, Score
 from quizkit.textbox import text_box
 
@@ -252,7 +254,9 @@ class Quiz:
 
     def _text_fallback(self, q: Any) -> str:
         name = self._variable_name()
-        lines = ["(Interactive widgets are not shown here. Answer in code instead:)"]
+        # The same text shows before the cell runs (JupyterLab, Notebook 7: no live widget yet)
+        # and where widgets never show (a static viewer): it must be true in both.
+        lines = ["(Run this cell to answer with buttons. Where none show after it ran, answer in code:)"]
         # Placeholders, never a real option or number: an example answer could be the key.
         if q.type == "single_choice":
             lines[:0] = [f"  {o.id}. {o.text}" for o in self.options(q.id)]
@@ -309,7 +313,7 @@ class _QuestionView:
             self.input = w.VBox([w.Checkbox(value=False, description=f"{o.id}. {o.text}", indent=False, layout=wide) for o in self.options])
         elif q.type == "code":
             rows = max(6, q.starter.count("\n") + 3)
-            self.input = w.Textarea(value=q.starter, rows=rows, layout=wide, placeholder=f"def {q.entry}(...):")
+            self.input = code_box(q.starter, rows=rows, layout=wide, placeholder=f"def {q.entry}(...):")
         else:
             hint = "a number" if q.type == "numeric" else "your answer"
             self.input = w.Text(value="", placeholder=hint, layout=w.Layout(width="40%"))
@@ -323,6 +327,7 @@ class _QuestionView:
         self.hint_button.on_click(lambda _: self.on_hint())
         buttons = w.HBox([self.submit_button, self.hint_button, self.attempts])
         self.box = text_box([self.input, buttons, self.hints, self.feedback])
+        self.box.children = (question_style(self.box), *self.box.children)
         # What a front end without widgets shows: how to answer in code.
         self.box.text = fallback
 
