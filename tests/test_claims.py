@@ -352,3 +352,76 @@ def test_every_sentence_about_the_seeds_cites_its_claim():
                 if OUTCOME.search(paragraph) and not CITATION.search(paragraph) and "pending" not in paragraph:
                     missing.append(f"{path.stem} cell {cell.get('id')}: {paragraph[:80]!r}")
     assert not missing, "outcome sentences without <!-- claim: id -->:\n" + "\n".join(missing)
+
+
+# --- check-lessons ties keys to claims ------------------------------------------------------
+
+
+@pytest.fixture
+def course_copy(tmp_path):
+    """A copy of the course's lessons, notebooks and README to break on purpose."""
+    import shutil
+
+    for folder in ("lessons", "notebooks"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    shutil.copy(ROOT / "README.md", tmp_path / "README.md")
+    return tmp_path
+
+
+def _set_claim(path: Path, qid: str, **fields):
+    bank = yaml.safe_load(path.read_text())
+    question = next(q for q in bank["questions"] if q["id"] == qid)
+    for key, value in fields.items():
+        keys = key.split(".")
+        target = question
+        for part in keys[:-1]:
+            target = target[int(part)] if isinstance(target, list) else target[part]
+        target[keys[-1]] = value
+    path.write_text(yaml.safe_dump(bank, sort_keys=False, allow_unicode=True))
+
+
+def test_check_lessons_ties_keys_to_claims(course_copy):
+    from quizkit.quiz.check import check_lessons
+
+    lessons = course_copy / "lessons"
+    assert check_lessons([lessons])[1] == []  # the course as it is
+    bank = lessons / "04-accuracy-paradox.yaml"
+    _set_claim(bank, "fixes", claim=PENDING[0]["id"])
+    _set_claim(bank, "production-ready", claim="no-such-claim")
+    # The keyed option's explanation states what claim class-weights-raise-fraud-recall refutes.
+    _set_claim(bank, "better-metrics", claim="class-weights-raise-fraud-recall", **{"options.1.explanation": "Class weights lower recall."})
+    problems = [str(p) for p in check_lessons([lessons])[1]]
+    assert any("question 'fixes': claim" in p and "pending claim" in p for p in problems), problems
+    assert any("question 'production-ready': claim: unknown claim 'no-such-claim'" in p for p in problems), problems
+    assert any("question 'better-metrics'" in p and "contradicts claim" in p for p in problems), problems
+    assert len(problems) == 3
+
+
+def test_check_lessons_refuses_a_key_whose_claim_its_cell_no_longer_shows(course_copy):
+    from quizkit.quiz.check import check_lessons
+
+    claim = next(c for c in CLAIMS if c["id"] == "class-weights-raise-fraud-recall")
+    path = course_copy / "notebooks" / f"{claim['lesson']}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    cell = next(c for c in nb.cells if c.get("id") == claim["cell"])
+    for output in cell.outputs:
+        if output.output_type == "stream":  # a re-recorded run in which the weights lost recall
+            output.text = re.sub(r"(balanced +recall) [\d.]+", r"\1 0.11", output.text)
+    nbformat.write(nb, path)
+    problems = [str(p) for p in check_lessons([course_copy / "lessons"])[1]]
+    assert any("question 'fixes': claim: claim 'class-weights-raise-fraud-recall' is not shown by its cell" in p
+               for p in problems), problems
+
+
+def test_check_lessons_finds_question_ids_the_readme_or_a_notebook_names_but_no_bank_holds(course_copy):
+    from quizkit.quiz.check import check_lessons
+
+    readme = course_copy / "README.md"
+    readme.write_text(readme.read_text() + '\nquiz.ask("fraud-recall")\n')
+    path = course_copy / "notebooks" / "01-confusion-matrix.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell('quiz.check("fix-compute-metrics", compute_metrics)'))
+    nbformat.write(nb, path)
+    problems = [str(p) for p in check_lessons([course_copy / "lessons"])[1]]
+    assert any(p.startswith(str(readme)) and "'fraud-recall'" in p for p in problems), problems
+    assert any(p.startswith(str(path)) and "'fix-compute-metrics'" in p for p in problems), problems
