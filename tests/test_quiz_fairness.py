@@ -1,10 +1,16 @@
 """Quiz fairness: the text fallback gives nothing away, options can be shuffled per student,
-and check-lessons warns when the key is usually the longest option."""
+check-lessons warns when the key is usually the longest option, the course's keys carry no
+cue (reasoning clauses, position, length) a learner could pick by, and every code question has
+hidden checks that a function hard-coding the visible answers fails."""
 
+import re
+from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
 import yaml
+from scipy import stats
 
 from quizkit.quiz.check import check_lessons, length_warnings
 from quizkit.quiz.loading import load_bank
@@ -229,3 +235,60 @@ SOLUTIONS = {
 def test_a_real_solution_passes_every_check_hidden_ones_included(lesson, qid):
     outcome, score = load_bank(LESSONS / f"{lesson}.yaml").question(qid).run(SOLUTIONS[(lesson, qid)], hidden=True)
     assert score.correct, f"{lesson}/{qid}: {outcome.status}: {outcome.message}"
+
+
+# --- cues that give the key away, measured over the whole course -----------------------------
+
+# Reasoning attached to an option ("because ...", "so that ..."): if keys carried it much more or
+# much less often than distractors, a learner could pick by style instead of by content.
+REASONING = re.compile(r"\b(?:because|so that|since|as it|therefore|which means)\b|, so ", re.I)
+
+
+def _choice_questions():
+    for path in sorted(LESSONS.glob("[0-9][0-9]-*.yaml")):
+        bank = load_bank(path)
+        for q in bank.questions.values():
+            if q.type in ("single_choice", "multiple_choice"):
+                keyed = [q.correct] if isinstance(q.correct, str) else list(q.correct)
+                yield f"{bank.id}/{q.id}", q, keyed
+
+
+def test_reasoning_clauses_are_as_common_in_keys_as_in_distractors():
+    keys, distractors = [], []
+    for _, q, keyed in _choice_questions():
+        for option in q.options:
+            (keys if option.id in keyed else distractors).append(bool(REASONING.search(option.text)))
+    key_rate, distractor_rate = np.mean(keys), np.mean(distractors)
+    # The course had 4 of 44 keys against 32 of 132 distractors (a reverse cue).
+    assert abs(key_rate - distractor_rate) <= 0.10, (
+        f"reasoning clauses in {sum(keys)} of {len(keys)} keys ({key_rate:.0%}) but {sum(distractors)} of "
+        f"{len(distractors)} distractors ({distractor_rate:.0%})")
+
+
+def test_single_choice_keys_fall_on_every_position_about_equally():
+    positions = Counter()
+    for _, q, keyed in _choice_questions():
+        if q.type == "single_choice":
+            positions[[o.id for o in q.options].index(keyed[0])] += 1
+    counts = [positions[i] for i in range(4)]
+    # A chi-square test against equal shares, held well clear of significance: the course's
+    # keys once fell 7, 15, 16, 6 on A-D (p = 0.06), 31 of 44 on B or C.
+    assert stats.chisquare(counts).pvalue > 0.2, f"keys by position A-D: {counts}"
+
+
+def test_keys_are_not_picked_out_by_their_length():
+    single, longest, exactly_longest, multiple = 0, [], [], 0
+    for name, q, keyed in _choice_questions():
+        by_length = sorted(q.options, key=lambda o: -len(o.text))
+        if q.type == "single_choice":
+            single += 1
+            if len(by_length[0].text) > len(by_length[1].text) and by_length[0].id == keyed[0]:
+                longest.append(name)
+        else:
+            multiple += 1
+            if {o.id for o in by_length[: len(keyed)]} == set(keyed):
+                exactly_longest.append(name)
+    # Chance: 1 in 4 single-choice keys is the longest of four options; a keyed set of two out of
+    # four is the two longest in 1 of 6 questions.
+    assert len(longest) <= single / 3, f"the key is the longest option in {len(longest)} of {single}: {longest}"
+    assert len(exactly_longest) <= max(2, multiple / 4), f"keyed sets that are exactly the longest options: {exactly_longest}"
