@@ -209,6 +209,8 @@ class Quiz:
         q = self.bank.question(question_id)
         if self.feedback == "none":
             raise ValueError(f"question {question_id!r}: this is an exam (feedback='none'); solutions are not shown")
+        if q.released:  # nothing to show: the key is sealed, so nothing is recorded either
+            return q.solution()
         st = self.state(question_id)
         st.revealed = True
         if st.record is not None and not st.correct and not st.record.get("revealed"):
