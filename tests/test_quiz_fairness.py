@@ -292,3 +292,19 @@ def test_keys_are_not_picked_out_by_their_length():
     # four is the two longest in 1 of 6 questions.
     assert len(longest) <= single / 3, f"the key is the longest option in {len(longest)} of {single}: {longest}"
     assert len(exactly_longest) <= max(2, multiple / 4), f"keyed sets that are exactly the longest options: {exactly_longest}"
+
+
+def test_a_wrong_options_explanation_does_not_quote_the_key():
+    """Feedback on a wrong pick says why it is wrong; it must not hand over the right option."""
+    giveaways = []
+    for name, q, keyed in _choice_questions():
+        if q.type != "single_choice":
+            continue
+        key = next(o for o in q.options if o.id == keyed[0])
+        key_text = key.text.lower().rstrip(".")
+        for option in q.options:
+            said = (option.explanation or "").lower()
+            if option is not key and ((len(key_text) >= 4 and key_text in said)
+                                      or re.search(rf"\b(?:option {key.id.lower()}|the (?:right|correct) answer)\b", said)):
+                giveaways.append(f"{name} option {option.id}")
+    assert not giveaways, f"explanations of wrong options that quote the key: {giveaways}"
