@@ -149,22 +149,22 @@ def compare_length_grouping(args) -> None:
 # names its truncation and class weights, so that a change of default does not change the row.
 RECIPES = {
     # The default before head+tail: the first 44 tokens, 150 steps (5 epochs).
-    "head": dict(truncation="head", class_weights="balanced"),
+    "head": dict(truncation="head", class_weight="balanced"),
     # Fewer steps at a longer cut: 96 tokens, the token budget leaves 2 epochs (60 steps).
-    "head, 96 tokens": dict(truncation="head", class_weights="balanced", max_length=96),
+    "head, 96 tokens": dict(truncation="head", class_weight="balanced", max_length=96),
     # The same 44 token positions, a quarter from the start and the rest from the end.
-    "head+tail": dict(truncation="head+tail", class_weights="balanced"),
-    "head+tail, no class weights": dict(truncation="head+tail", class_weights=None),
-    "head+tail, 96 tokens": dict(truncation="head+tail", class_weights="balanced", max_length=96),
+    "head+tail": dict(truncation="head+tail", class_weight="balanced"),
+    "head+tail, no class weights": dict(truncation="head+tail", class_weight=None),
+    "head+tail, 96 tokens": dict(truncation="head+tail", class_weight="balanced", max_length=96),
     # The new head at 10x the body's learning rate, alone for the first 20% of the steps.
-    "head+tail, LP-FT, head lr 2e-3": dict(truncation="head+tail", class_weights="balanced",
+    "head+tail, LP-FT, head lr 2e-3": dict(truncation="head+tail", class_weight="balanced",
                                            linear_probe_steps=0.2, head_learning_rate=2e-3),
-    "head+tail, head lr 2e-3": dict(truncation="head+tail", class_weights="balanced", head_learning_rate=2e-3),
+    "head+tail, head lr 2e-3": dict(truncation="head+tail", class_weight="balanced", head_learning_rate=2e-3),
     # A quarter more tokens than the budget: 56 tokens, 5 epochs (about 25% more CPU time).
-    "head+tail, 56 tokens, 5 epochs": dict(truncation="head+tail", class_weights="balanced", max_length=56, epochs=5),
+    "head+tail, 56 tokens, 5 epochs": dict(truncation="head+tail", class_weight="balanced", max_length=56, epochs=5),
     # The epoch with the best validation MCC kept (120 validation reviews), instead of the last.
     # (patience 5 never stops a 5-epoch run: it only reloads the best epoch at the end)
-    "head+tail, best epoch by val MCC": dict(truncation="head+tail", class_weights="balanced",
+    "head+tail, best epoch by val MCC": dict(truncation="head+tail", class_weight="balanced",
                                              early_stopping_patience=5, metric_for_best_model="mcc"),
 }
 

@@ -1,6 +1,15 @@
-"""Shared by the item-analysis and LMS tests: a graded class built from a table of points."""
+"""Shared by the grading tests: a graded class built from a table of points; a gradebook's JSON as data."""
 
+import json
+
+from quizkit.grading.class_analysis import ClassAnalysis
+from quizkit.grading.exporters.tables import gradebook_json
 from quizkit.grading.gradebook import AnswerGrade, Column, Gradebook, StudentGrade
+
+
+def book_json(book):
+    """What gradebook.json holds for ``book``, parsed."""
+    return json.loads(gradebook_json(book, ClassAnalysis.from_gradebook(book)))
 
 
 def make_book(table, columns=None, answers=None, names=None):

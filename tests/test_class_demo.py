@@ -7,13 +7,16 @@ fixture through ``quizkit grade`` and on freshly simulated classes of five seeds
 import csv
 import io
 import json
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import class_demo
 import nbformat
 import numpy as np
 import pytest
+from gradebook_support import book_json
 
 from quizkit.quiz.loading import load_bank
 from quizkit.grading import grade_submissions
@@ -65,7 +68,7 @@ def test_the_flawed_question_is_flagged_and_the_weak_concept_ranked_weakest(grad
     x = np.array([[float(row[k]) for k in keys] for row in table])
     k = len(keys)
     alpha = k / (k - 1) * (1 - x.var(axis=0).sum() / x.sum(axis=1).var())
-    sem = x.sum(axis=1).std(ddof=1) * np.sqrt(1 - alpha)
+    sem = x.sum(axis=1).std() * np.sqrt(1 - alpha)  # the class's own SD (ddof 0), as alpha's variances
     assert (f"items: KR-20 {alpha:.2f} (SEM {sem:.2f} points) over 40 student(s); flagged: {FLAWED} (does not "
             "discriminate; a distractor attracts strong students)") in graded[1]
     share = {}
@@ -78,6 +81,24 @@ def test_the_flawed_question_is_flagged_and_the_weak_concept_ranked_weakest(grad
     report = (out / "report.html").read_text()
     assert f"<strong>{FLAWED}</strong>: does not discriminate; a distractor attracts strong students" in report
     assert report.index(f"<tr><td>{WEAK}</td>") < report.index("<tr><td>confusion-matrix</td>")
+
+
+def test_the_readme_shows_what_the_demo_gives(graded):
+    """README's "What the class tells you" quotes this run: its items rows, alpha, SEM and weakest concept."""
+    out, _ = graded
+    data = json.loads((out / "gradebook.json").read_text())
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    by_question = {i["question"].split("/")[1]: i for i in data["items"]}
+    rows = re.findall(r"^\| ([a-z-]+) \| ([0-9.]+) \| ([−0-9.]+) \| ([−0-9.]+) \| \**([0-9.]+)\** \|", readme, re.M)
+    assert len(rows) == 3
+    for question, *numbers in rows:
+        item = by_question[question]
+        shown = [float(n.replace("−", "-")) for n in numbers]
+        assert shown == [round(item[k], 2) for k in ("difficulty", "point_biserial", "upper_lower", "alpha_if_deleted")]
+    rel = data["item_analysis"]["reliability"]
+    assert f"(0.{round(100 * rel['alpha'])} here)" in readme and f"demo's {rel['sem']:.2f} points" in readme
+    weakest = data["mastery"]["concepts"][0]
+    assert f"{weakest['concept']} comes first at {100 * weakest['share']:.0f}%" in readme
 
 
 def test_the_canvas_file_with_the_demo_roster(graded):
@@ -96,7 +117,7 @@ def test_the_canvas_file_with_the_demo_roster(graded):
 @pytest.mark.parametrize("seed", range(5))
 def test_the_planted_flaw_and_weak_concept_are_found_for_every_seed(tmp_path, seed):
     paths = class_demo.write_class(tmp_path, seed=seed)
-    data = json.loads(grade_submissions(paths, [class_demo.BANK], jobs=1).json_text())
+    data = book_json(grade_submissions(paths, [class_demo.BANK], jobs=1))
     assert discrimination_flags(data["items"]) == {FLAWED: [FLAG_FLAT, FLAG_DISTRACTOR]}
     assert data["mastery"]["concepts"][0]["concept"] == WEAK
 

@@ -5,6 +5,7 @@ import math
 
 import numpy as np
 import pytest
+import torch
 from transformers.trainer_pt_utils import LengthGroupedSampler
 
 from quizkit.data import make_dataset
@@ -113,6 +114,7 @@ def _train_sampler(result):
         trainer.args.train_sampling_strategy = after
 
 
+@pytest.mark.slow
 def test_a_default_run_takes_auto_epochs_with_length_grouped_batches(auto_run):
     n_train = 140
     # Tiny trains on a CPU here: the cap applies, but these short texts are far below it.
@@ -126,19 +128,20 @@ def test_a_default_run_takes_auto_epochs_with_length_grouped_batches(auto_run):
     rates = [e["learning_rate"] for e in auto_run.log_history if "learning_rate" in e]
     assert rates[0] < max(rates) and rates[-1] < max(rates)
     assert trainer.args.get_warmup_steps(auto_run.planned_steps) == math.ceil(0.1 * auto_run.planned_steps)
-    # 30% positives (beyond the imbalance ratio): class_weights="auto" applies balanced weights.
+    # 30% positives (beyond the imbalance ratio): class_weight="auto" applies balanced weights.
     labels = np.asarray(auto_run.trainer.train_dataset["label"])
-    np.testing.assert_allclose(auto_run.class_weights, len(labels) / (2 * np.bincount(labels)))
-    assert "proposed_class_weights" not in auto_run.extra
+    np.testing.assert_allclose(auto_run.class_weight, len(labels) / (2 * np.bincount(labels)))
+    assert "proposed_class_weight" not in auto_run.extra
 
 
-def test_unweighted_runs_on_imbalanced_data_get_a_class_weights_proposal():
+def test_unweighted_runs_on_imbalanced_data_get_a_class_weight_proposal():
     data = make_dataset("spam", n=200, positive_rate=0.3, seed=0)
-    plain = run(data=data, epochs=0.2, eval_strategy="no", class_weights=None, **TINY)
-    assert plain.extra["proposed_class_weights"] == "balanced" and plain.class_weights is None
-    assert "class_weights='balanced'" in plain._repr_html_()
+    plain = run(data=data, epochs=0.2, eval_strategy="no", class_weight=None, **TINY)
+    assert plain.extra["proposed_class_weight"] == "balanced" and plain.class_weight is None
+    assert "class_weight='balanced'" in plain._repr_html_()
 
 
+@pytest.mark.slow
 def test_length_grouped_batches_hold_texts_of_similar_length(auto_run):
     trainer = auto_run.trainer
     lengths = np.array([len(ids) for ids in trainer.train_dataset["input_ids"]])
@@ -152,6 +155,7 @@ def test_length_grouped_batches_hold_texts_of_similar_length(auto_run):
     assert grouped_padding < random_padding
 
 
+@pytest.mark.slow
 def test_time_budget_stops_training_and_the_run_is_still_evaluated():
     data = make_dataset("spam", n=200, seed=0)
     result = run(data=data, epochs=50, time_budget_s=0.5, eval_strategy="no", **TINY)
@@ -165,11 +169,15 @@ def test_runs_saved_before_length_grouping_load_as_random_batches():
     assert load_run(OLD_RUN).config.train_sampling_strategy == "random"
 
 
+@pytest.mark.slow
 def test_a_default_run_on_a_cpu_cuts_long_texts_and_keeps_its_epochs(tmp_path):
     data = make_dataset("spam", n=200, seed=0)
     long = data.map(lambda row: {"text": " ".join([row["text"]] * 10)})
     result = run(data=long, learning_rate=1e-3, eval_strategy="no", model="tiny", disable_tqdm=True)
     cut = result.extra["max_length"]
+    if torch.cuda.is_available():  # the token budget is the CPU's: a GPU keeps the full cut
+        assert cut == AUTO_MAX_LENGTH and result.extra["epochs"] == AUTO_MAX_EPOCHS
+        return
     # 140 texts of well over 128 tokens: 10 epochs at the full cut would break the CPU budget.
     assert AUTO_MIN_LENGTH < cut < AUTO_MAX_LENGTH
     assert max(len(ids) for ids in result.trainer.train_dataset["input_ids"]) == cut

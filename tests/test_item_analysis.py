@@ -13,10 +13,12 @@ import pytest
 from gradebook_support import make_book
 from scipy import stats
 
+from quizkit.grading.class_analysis import ClassAnalysis
+from quizkit.grading.exporters.report import report_html
+from quizkit.grading.exporters.tables import gradebook_json
 from quizkit.grading.gradebook import Column
 from quizkit.grading.items import FLAG_DISTRACTOR, FLAG_EASY, FLAG_FLAT, FLAG_HARD, item_analysis
 from quizkit.grading.mastery import concept_mastery
-from quizkit.grading.report import report_html
 
 
 # The hand-worked class: 5 students, 3 right/wrong questions.
@@ -41,10 +43,12 @@ def test_a_small_class_worked_by_hand():
     # 27% of 5 rounds to 1: upper group s01 (3 points), lower group s05 (0 points)
     assert data["group_size"] == 1 and [q["upper_lower"] for q in data["items"]] == [1.0, 1.0, 1.0]
     # totals (3, 2, 2, 1, 0): variance 5.2 / 5 = 1.04; sum of p q = 3 * 0.24 = 0.72;
-    # KR-20 = 3/2 * (1 - 0.72 / 1.04) = 6/13; SEM = sqrt(5.2 / 4) * sqrt(7/13) = sqrt(0.7)
+    # KR-20 = 3/2 * (1 - 0.72 / 1.04) = 6/13; SEM = sqrt(1.04) * sqrt(7/13) = sqrt(0.56), the SD of the
+    # same variance alpha divides by
     rel = data["reliability"]
     assert rel["method"] == "KR-20"
-    assert rel["alpha"] == pytest.approx(6 / 13, abs=1e-4) and rel["sem"] == pytest.approx(math.sqrt(0.7), abs=1e-4)
+    assert rel["alpha"] == pytest.approx(6 / 13, abs=1e-4) and rel["sem"] == pytest.approx(math.sqrt(0.56), abs=1e-4)
+    assert rel["sd"] == pytest.approx(math.sqrt(1.04), abs=1e-4)
     # without q1: q2, q3 have variance 0.24 each, their totals (2, 1, 1, 1, 0) 0.4: 2 * (1 - 0.48 / 0.4) = -0.4
     assert q1["alpha_if_deleted"] == pytest.approx(-0.4, abs=1e-4)
     # five students: the numbers are there, with a warning
@@ -101,8 +105,25 @@ def test_against_scipy_and_numpy(seed):
     alpha = k / (k - 1) * (1 - x.var(axis=0, ddof=1).sum() / total.var(ddof=1))
     rel = data["reliability"]
     assert rel["method"] == "Cronbach's alpha" and rel["alpha"] == pytest.approx(alpha, abs=1e-4)
-    assert rel["sem"] == pytest.approx(total.std(ddof=1) * math.sqrt(1 - alpha), abs=1e-4)
+    assert rel["sem"] == pytest.approx(total.std(ddof=0) * math.sqrt(1 - alpha), abs=1e-4)
     assert data["group_size"] == 10 and data["warning"] == ""
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+def test_sem_is_the_error_part_of_the_variance_alpha_splits(seed):
+    """Alpha splits the variance of totals into true and error parts; the SEM is the error part's root.
+
+    Computed here through the covariance matrix of the items (the variance of a sum is the sum
+    of its covariance matrix), with numpy's population covariance as alpha's variances are.
+    """
+    columns, table = random_class(seed, n=23)
+    rel = item_analysis(make_book(table, columns))["reliability"]
+    cov = np.cov(np.array(table), rowvar=False, ddof=0)
+    k, total_var = len(columns), cov.sum()
+    true_var = k / (k - 1) * (total_var - np.trace(cov))  # alpha * total variance
+    assert rel["alpha"] == pytest.approx(true_var / total_var, abs=1e-4)
+    assert rel["sd"] == pytest.approx(math.sqrt(total_var), abs=1e-4)
+    assert rel["sem"] == pytest.approx(math.sqrt(total_var - true_var), abs=1e-4)
 
 
 def test_kr20_equals_the_textbook_formula_on_right_wrong_items():
@@ -177,12 +198,13 @@ def test_gradebook_json_and_report_carry_items_and_concepts_byte_identically():
     for c in list(book.columns):  # tag two questions so the heat map has something to show
         if c.question in ("pick", "good"):
             book.columns[book.columns.index(c)] = Column(c.lesson, c.question, c.type, c.max_points, ("leak",), c.options, c.correct)
-    data = json.loads(book.json_text())
+    analysis = ClassAnalysis.from_gradebook(book)
+    data = json.loads(gradebook_json(book, analysis))
     assert [i["question"] for i in data["items"]][:3] == ["quiz/easy", "quiz/hard", "quiz/pick"]
     assert data["item_analysis"]["reliability"]["method"] == "KR-20"
     assert data["mastery"]["concepts"][0]["concept"] == "leak"
-    html = report_html(book)
-    assert html == report_html(book)
+    html = report_html(book, analysis)
+    assert html == report_html(book, ClassAnalysis.from_gradebook(book))
     assert '<h2 id="items">Items</h2>' in html
     # sortable without script: one copy of the table per order, the headings link to them
     assert "<script" not in html and 'href="#items-by-point-biserial"' in html
@@ -198,6 +220,7 @@ def test_gradebook_json_and_report_carry_items_and_concepts_byte_identically():
 
 
 def test_few_students_are_shown_with_a_warning():
-    html = report_html(make_book(SMALL))
+    book = make_book(SMALL)
+    html = report_html(book, ClassAnalysis.from_gradebook(book))
     assert '<p class="warning"><strong>Warning:</strong> only 5 student(s)' in html
     assert "<td>0.60</td>" in html  # the numbers are still there

@@ -20,8 +20,9 @@ def _widgets(quiz, qid):
     """(input, submit, hint, attempts label, hints output, feedback output) of an asked question."""
     quiz.ask(qid)
     box = quiz._views[qid].box
-    entry, buttons, hints, feedback = box.children
-    submit, hint, attempts = buttons.children
+    style, entry, buttons, hints, feedback = box.children
+    assert "<style>" in style.value
+    submit, hint, _solution, attempts = buttons.children
     return entry, submit, hint, attempts, hints, feedback
 
 
@@ -156,6 +157,7 @@ def _execute(tmp_path, cells):
     return path, nbformat.read(path, as_version=4)
 
 
+@pytest.mark.slow
 def test_notebook_answers_are_saved_in_the_notebook(tmp_path):
     path, nb = _execute(tmp_path, [
         f"from quizkit import Quiz\nquiz = Quiz({str(DEMO)!r}, student='ada')",
@@ -183,7 +185,7 @@ def test_notebook_answers_are_saved_in_the_notebook(tmp_path):
         ("name-it", "zebra finch", 1, True),
     ]
     ask_outputs = nb.cells[1].outputs
-    assert "Interactive widgets are not shown here" in ask_outputs[1]["data"]["text/plain"]
+    assert "Run this cell to answer with buttons." in ask_outputs[1]["data"]["text/plain"]
     assert ask_outputs[2]["data"]["text/plain"] == "quizkit answer: quiz-demo/pick-one = C (attempt 2)"
     wrong_type = nb.cells[4].outputs
     assert len(wrong_type) == 1 and "Not counted as an attempt" in wrong_type[0]["data"]["text/plain"]
@@ -210,10 +212,11 @@ def test_code_question_runs_the_checks_in_the_sandbox(capsys):
     assert (quiz.state("write-double").attempts, quiz.state("write-double").correct) == (2, True)
 
 
+@pytest.mark.slow
 def test_notebook_code_checks_survive_errors_loops_and_floods(tmp_path):
     path, nb = _execute(tmp_path, [
         # Short limits keep the endless loop below from holding the test for the default 30 s.
-        f"from quizkit import Quiz\nfrom quizkit.grading import Limits\nquiz = Quiz({str(DEMO)!r}, limits=Limits(wall_s=20, cpu_s=4))",
+        f"from quizkit import Quiz\nfrom quizkit.sandbox import Limits\nquiz = Quiz({str(DEMO)!r}, limits=Limits(wall_s=20, cpu_s=4))",
         "def double(x):\n    return 2 * x\nquiz.check('write-double', double)",
         "def double(x):\n    raise ZeroDivisionError('boom')\nquiz.check('write-double', double)",
         "def double(x):\n    while True:\n        pass\nquiz.check('write-double', double)",
@@ -232,13 +235,14 @@ def test_notebook_code_checks_survive_errors_loops_and_floods(tmp_path):
 
     assert "All 1 check passed" in feedback(1)
     assert "ZeroDivisionError" in feedback(2) and "boom" in feedback(2)
-    assert "more than 4 s of CPU time" in feedback(3)
+    assert "timed out (limit 4 s of CPU time)" in feedback(3)
     assert "syntax error: expected ':' (line 1)" in feedback(5)
     assert len(json.dumps(nb.cells[4].outputs)) < 50_000  # the flood stays out of the notebook
     assert nb.cells[6].outputs[0]["text"] == "kernel alive 5\n"
     assert not any(o.get("output_type") == "error" for c in nb.cells for o in c.outputs)
 
 
+@pytest.mark.slow
 def test_an_error_in_the_submit_callback_is_shown_in_the_cell(tmp_path):
     """A Submit click runs in a widget callback: its error lands in the question's feedback
     Output (saved with the notebook's widget state), not in JupyterLab's log console."""
@@ -270,8 +274,47 @@ def test_records_take_exactly_the_banks_question_types():
 
 
 def test_quiz_refuses_limits_that_are_not_limits():
-    from quizkit.grading import Limits
+    from quizkit.sandbox import Limits
 
-    with pytest.raises(TypeError, match=r"limits must be a quizkit.grading.Limits \(e.g. Limits\(wall_s=5\)\), not 5"):
+    with pytest.raises(TypeError, match=r"limits must be a quizkit.sandbox.Limits \(e.g. Limits\(wall_s=5\)\), not 5"):
         Quiz(DEMO, limits=5)
     assert Quiz(DEMO, limits=Limits(wall_s=5)).limits.wall_s == 5
+
+
+def test_show_solution_reveals_the_key_and_records_it_as_revealed():
+    quiz = Quiz(DEMO, student="ada")
+    number, submit, *_, feedback = _widgets(quiz, "absolute-number")
+    number.value = "0.9"
+    submit.click()
+    assert "Not quite" in _shown(feedback) and "0.73125" not in _shown(feedback) and "117 / 160" not in _shown(feedback)
+    assert "revealed" not in quiz.state("absolute-number").record
+    view = quiz._views["absolute-number"]
+    view.solution_button.click()
+    assert "0.73125" in _shown(feedback) and "recorded as revealed" in _shown(feedback)
+    # The wrong answer already saved is marked, and so is the right one copied from the solution.
+    assert validate_record(quiz.state("absolute-number").record)["revealed"] is True
+    number.value = "0.73125"
+    submit.click()
+    record = validate_record(quiz.state("absolute-number").record)
+    assert record["correct"] is True and record["revealed"] is True
+    # An answer that was right before the solution was shown keeps its record.
+    quiz.answer("pick-one", "C")
+    quiz.reveal("pick-one")
+    assert "revealed" not in quiz.state("pick-one").record
+    with pytest.raises(ValueError, match="exam"):
+        Quiz(DEMO, feedback="none").reveal("pick-one")
+
+
+def test_grade_counts_a_revealed_right_answer_as_the_instructor_chooses():
+    from quizkit.grading.scoring import score_answer
+
+    quiz = Quiz(DEMO, student="ada")
+    quiz.reveal("absolute-number")
+    quiz.answer("absolute-number", 0.73125)
+    record = quiz.state("absolute-number").record
+    question = quiz.bank.question("absolute-number")
+    default = score_answer(question, record, None, None)
+    assert default.correct and default.points == 0 and "solution was shown" in default.reason
+    assert score_answer(question, record, None, None, revealed_credit=0.5).points == 0.5 * question.points
+    quiz.answer("pick-one", "C")  # not revealed: full points
+    assert score_answer(quiz.bank.question("pick-one"), quiz.state("pick-one").record, None, None).points == 1

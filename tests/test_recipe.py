@@ -38,17 +38,17 @@ def test_head_and_tail_keep_the_ends_a_head_cut_loses():
     assert keep(short, 16, "head+tail") == short
 
 
-def test_resolve_applies_auto_class_weights_beyond_the_ratio_only():
+def test_resolve_applies_auto_class_weight_beyond_the_ratio_only():
     lengths = [20] * 300
     skewed = [0] * 100 + [1] * 200  # 2:1, beyond the ratio
     even = [0] * 150 + [1] * 150
     assert 2 >= IMBALANCE_PROPOSAL_RATIO
-    weighted = resolve(RunConfig(class_weights="auto"), lengths, skewed, 2, cpu=True)
-    assert weighted.class_weights == pytest.approx([1.5, 0.75]) and weighted.proposed_class_weights is None
-    assert resolve(RunConfig(class_weights="auto"), lengths, even, 2, cpu=True).class_weights is None
-    # class_weights=None stays unweighted and proposes weights instead.
-    plain = resolve(RunConfig(class_weights=None), lengths, skewed, 2, cpu=True)
-    assert plain.class_weights is None and plain.proposed_class_weights == "balanced"
+    weighted = resolve(RunConfig(class_weight="auto"), lengths, skewed, 2, cpu=True)
+    assert weighted.class_weight == pytest.approx([1.5, 0.75]) and weighted.proposed_class_weight is None
+    assert resolve(RunConfig(class_weight="auto"), lengths, even, 2, cpu=True).class_weight is None
+    # class_weight=None stays unweighted and proposes weights instead.
+    plain = resolve(RunConfig(class_weight=None), lengths, skewed, 2, cpu=True)
+    assert plain.class_weight is None and plain.proposed_class_weight == "balanced"
 
 
 def test_resolve_measures_the_share_of_tokens_the_cut_keeps():
@@ -128,7 +128,7 @@ def test_the_head_gets_its_own_learning_rate():
 
 
 @pytest.mark.parametrize("field, value", [
-    ("truncation", "tail"), ("head_learning_rate", 0), ("linear_probe_steps", 1.5), ("class_weights", "inverse"),
+    ("truncation", "tail"), ("head_learning_rate", 0), ("linear_probe_steps", 1.5), ("class_weight", "inverse"),
 ])
 def test_recipe_settings_are_checked(field, value):
     with pytest.raises(ValueError, match=f"RunConfig.{field}"):

@@ -1,36 +1,43 @@
 """The ``quizkit grade`` command line.
 
-    quizkit grade submissions/* --key lessons/ --out gradebook.csv --report report.html
-    quizkit grade submissions/* --key lessons/ --lesson 01-confusion-matrix --out week1.csv
-    quizkit grade submissions/* --out gradebook.csv --lms canvas --assignment "Quiz 1" --roster roster.csv
+    quizkit grade --key lessons/ --out gradebook.csv --report report.html -- submissions/*
+    quizkit grade --key lessons/ --lesson 01-confusion-matrix --out week1.csv -- submissions/*
+    quizkit grade --out gradebook.csv --lms canvas --assignment "Quiz 1" --roster roster.csv -- submissions/*
 
-Code answers are computed under ``--isolation`` (default ``auto``: bubblewrap, else a
-container engine). With neither, they are "not graded: no isolation available" (0 points)
-unless ``--unsafe-no-isolation`` is given: only for your own code.
+Options never come from file names: everything after ``--`` is a submission, and an option
+that is also the name of a file here (what ``*`` expands to) is refused. Code answers are
+computed under ``--isolation`` (default ``auto``: bubblewrap, else a container engine, each
+tried with a no-op run first); when none works and the assignment has code questions, grading
+stops. Running code without isolation (``--isolation none`` or ``--unsafe-no-isolation``) is
+only for your own code and needs ``QUIZKIT_ALLOW_UNSAFE=1`` in the environment as well.
 
+>>> refuse_argv(["--out", "g.csv", "--jobs", "-1", "--", "--isolation=none"]) is None
+True
+>>> refuse_argv(["--iso=none", "a.ipynb"]).split(";")[0]
+'--iso=none is not an option of quizkit grade'
 >>> import argparse
 >>> parser = argparse.ArgumentParser()
 >>> add_arguments(parser)
 >>> parser.parse_args(["a.ipynb", "--out", "g.csv", "--lesson", "x"]).lesson
 ['x']
->>> lms_path("out/gradebook.csv", "canvas"), lms_path("out/gradebook.csv", "moodle", "unmatched")
-(PosixPath('out/gradebook-canvas.csv'), PosixPath('out/gradebook-moodle-unmatched.csv'))
+>>> exported(parser.parse_args(["a.ipynb", "--out", "g.csv", "--report", "r.html", "--lms", "moodle"]))
+['csv', 'json', 'html', 'moodle']
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from quizkit.grading.class_analysis import ClassAnalysis
+from quizkit.grading.exporters.base import ExportOptions
+from quizkit.grading.exporters.registry import DEFAULT, exporter_names, write_exports
 from quizkit.grading.gradebook import safe_text
-from quizkit.grading.lms import SYSTEMS
+from quizkit.grading.identity import safe_display
 from quizkit.grading.reading import MAX_NOTEBOOK_MB
-
-if TYPE_CHECKING:
-    from quizkit.grading.gradebook import Gradebook
-    from quizkit.grading.lms import RosterEntry
+from quizkit.sandbox.backends import BACKENDS
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -50,28 +57,71 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"refuse notebooks larger than this (default {MAX_NOTEBOOK_MB:g})")
     parser.add_argument("--time-limit", type=float, default=None, metavar="S",
                         help="wall-clock seconds per code answer (default 60)")
-    parser.add_argument("--isolation", choices=["auto", "bwrap", "container", "none"], default="auto",
+    parser.add_argument("--cpu-limit", type=float, default=None, metavar="S",
+                        help="CPU seconds per code answer, over all its processes where cgroups allow (default 30)")
+    parser.add_argument("--memory-limit", type=int, default=None, metavar="MB",
+                        help="memory per code answer, over all its processes where cgroups allow (default 4096)")
+    parser.add_argument("--isolation", choices=["auto", *BACKENDS], default="auto",
                         help="how code answers are isolated (default auto: bubblewrap, else docker/podman)")
     parser.add_argument("--unsafe-no-isolation", action="store_true",
-                        help="run code answers without isolation when none is available: only for your own code")
-    parser.add_argument("--lms", choices=SYSTEMS,
+                        help=f"run code answers without isolation when none is available: only for your own code "
+                             f"(needs {UNSAFE_ENV}=1 in the environment too)")
+    parser.add_argument("--lms", choices=exporter_names(lms=True),
                         help="also write the gradebook in this LMS's import format (gradebook-canvas.csv beside --out)")
+    parser.add_argument("--export", action="append", default=[], choices=exporter_names(), metavar="NAME",
+                        help=f"also write this exporter's file(s) beside --out (repeatable; one of {', '.join(exporter_names())})")
     parser.add_argument("--assignment", metavar="NAME",
                         help="the LMS assignment (grade item) column's name (default: the lessons graded)")
     parser.add_argument("--roster", metavar="CSV",
-                        help="CSV with columns id,name,lms_id mapping quizkit's student ids to the LMS's (with --lms)")
+                        help="CSV with columns id,name,lms_id (and optionally alias: other ids of the student, "
+                             "separated by ';') mapping quizkit's student ids to the LMS's (with --lms)")
 
 
-def lms_path(out: str | Path, system: str, suffix: str = "") -> Path:
-    """Where the LMS file (or its list of unmatched students) goes: beside the gradebook CSV."""
-    out = Path(out)
-    return out.with_name(f"{out.stem}-{system}{'-' + suffix if suffix else ''}.csv")
+def exported(args: argparse.Namespace) -> list[str]:
+    """The exporters this run writes, by name: the defaults, the report, the LMS file, any --export."""
+    return list(dict.fromkeys([*DEFAULT, *["html"] * bool(args.report), *[args.lms] * bool(args.lms), *args.export]))
+
+
+UNSAFE_ENV = "QUIZKIT_ALLOW_UNSAFE"
+USAGE = "quizkit grade --key lessons/ --out gradebook.csv -- submissions/*"
+
+
+def refuse_argv(argv: list[str]) -> str | None:
+    """Why these arguments are refused before parsing (None: fine).
+
+    An option that is also the name of a file in this folder came from a glob (``*``), not
+    from the instructor: a submission named ``--isolation=none`` must not switch anything. Before
+    ``--``, anything that looks like an option must be one of ours, spelled out in full (no
+    abbreviations, which a file name could also hit).
+    """
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    options = parser._option_string_actions  # the parser's own table of option strings
+    takes_value = False
+    for arg in argv:
+        if arg == "--":
+            return None
+        if takes_value:  # the value of the option before it (a negative number, say)
+            takes_value = False
+            continue
+        if not arg.startswith("-") or arg == "-":
+            continue
+        name = arg.split("=", 1)[0]
+        if os.path.lexists(arg):
+            return (f"{safe_display(arg)} is an option and also a file here (did * expand to it?): "
+                    f"nothing was graded. Put the submissions after --, e.g. {USAGE}")
+        if name not in options:
+            return (f"{safe_display(arg)} is not an option of quizkit grade; a submission whose name starts "
+                    f"with - goes after --, e.g. {USAGE}")
+        takes_value = "=" not in arg and options[name].nargs != 0
+    return None
+
 
 
 def run_cli(args: argparse.Namespace) -> int:
-    from quizkit.quiz.validation import BankError
-    from quizkit.grading.backends import Limits, choose
     from quizkit.grading.scoring import grade_submissions, key_files
+    from quizkit.quiz.validation import BankError
+    from quizkit.sandbox import Limits, choose, limits_in_force
 
     def fail(message: str) -> int:
         print(f"quizkit grade: {safe_text(str(message))}", file=sys.stderr)
@@ -79,14 +129,21 @@ def run_cli(args: argparse.Namespace) -> int:
 
     if args.jobs is not None and args.jobs < 1:
         return fail(f"--jobs must be 1 or more, not {args.jobs}")
-    if args.time_limit is not None and not args.time_limit > 0:
-        return fail(f"--time-limit must be a positive number of seconds, not {args.time_limit}")
-    limits = Limits(wall_s=args.time_limit) if args.time_limit else None
+    chosen_limits = {"wall_s": args.time_limit, "cpu_s": args.cpu_limit, "memory_mb": args.memory_limit}
+    try:
+        limits = Limits(**{k: v for k, v in chosen_limits.items() if v is not None})
+    except ValueError as e:
+        return fail(str(e).replace("Limits.wall_s", "--time-limit").replace("Limits.cpu_s", "--cpu-limit")
+                    .replace("Limits.memory_mb", "--memory-limit"))
+    unsafe = args.unsafe_no_isolation or args.isolation == "none"
+    if unsafe and os.environ.get(UNSAFE_ENV) != "1":
+        return fail(f"running code answers without isolation needs {UNSAFE_ENV}=1 in the environment as well as "
+                    "the option (a file name cannot set it); only for your own code")
     if (args.roster or args.assignment) and not args.lms:
-        return fail("--roster and --assignment go with --lms canvas|moodle")
+        return fail(f"--roster and --assignment go with --lms {'|'.join(exporter_names(lms=True))}")
     roster = None
     if args.roster:
-        from quizkit.grading.lms import read_roster
+        from quizkit.grading.roster import read_roster
 
         try:  # read before grading: a bad roster should not cost a whole grading run
             roster = read_roster(args.roster)
@@ -94,68 +151,51 @@ def run_cli(args: argparse.Namespace) -> int:
             return fail(str(e))
     try:
         masked = list(key_files(args.key)[0].values()) if args.key else []
-        isolation, why = choose(args.isolation, unsafe=args.unsafe_no_isolation, masked=[*masked, *args.submissions])
+        isolation, why = choose(args.isolation, unsafe=unsafe, masked=[*masked, *args.submissions])
         if isolation is None and args.isolation != "auto":
             return fail(f"--isolation {args.isolation}: {why}")
-        if isolation is None:
-            print(f"quizkit grade: warning: code answers will not be graded: {why}", file=sys.stderr)
-        elif not isolation.isolated:
+        if isolation is not None and not isolation.isolated:
             print("quizkit grade: warning: code answers run WITHOUT isolation (--unsafe-no-isolation)", file=sys.stderr)
+        print(f"quizkit grade: {limits_in_force(isolation, limits)}", file=sys.stderr)
         book = grade_submissions(args.submissions, args.key, args.jobs, lessons=args.lesson, limits=limits,
-                                 isolation=isolation, max_mb=args.max_mb, progress=sys.stderr)
-        written = book.write(args.out, args.report)
+                                 isolation=isolation, max_mb=args.max_mb, progress=sys.stderr,
+                                 no_sandbox=why if isolation is None else None)
+        if not book.columns:
+            return fail("no answer key found for these submissions: 0 questions to grade (give --key with the "
+                        "instructor's banks, and check that the submissions are the assignment's notebooks)")
+        analysis = ClassAnalysis.from_gradebook(book)
+        done = write_exports(book, exported(args), ExportOptions(Path(args.out), Path(args.report) if args.report else None,
+                                                                 args.assignment, roster), analysis)
     except (BankError, ValueError, FileNotFoundError) as e:
         return fail(str(e))
-    notes = write_lms(book, args, roster, written) if args.lms else []
     problems = [s for s in book.students if s.problems]
     print(f"graded {len(book.students)} submission(s) on {len(book.columns)} question(s) "
           f"(code isolation: {book.isolation}): {len(book.students) - len(problems)} ok, "
           f"{len(problems)} with problems (see the status column)")
-    print(safe_text("wrote " + ", ".join(map(str, written))))
-    for note in [*class_summary(book), *notes]:
+    for student in problems[:20]:
+        print(f"  {safe_display(student.student)}: {safe_display('; '.join(student.problems), 300)}")
+    if len(problems) > 20:
+        print(f"  ... and {len(problems) - 20} more")
+    print(safe_text("wrote " + ", ".join(map(str, done.paths))))
+    for note in [*class_summary(analysis), *done.notes]:
         print(safe_text(note))
-    return 0
+    for refusal in done.refused:
+        print(f"quizkit grade: {safe_text(refusal)}", file=sys.stderr)
+    return 2 if done.refused else 0
 
 
-def class_summary(book: Gradebook) -> list[str]:
+def class_summary(analysis: ClassAnalysis) -> list[str]:
     """Two lines for the terminal: reliability and flagged questions; the weakest concepts."""
-    from quizkit.grading.items import item_analysis
-    from quizkit.grading.mastery import concept_mastery
-
-    analysis = item_analysis(book)
-    if not analysis["students"]:
+    summary = analysis.summary
+    if not summary["students"]:
         return []
-    rel = analysis["reliability"]
+    rel = analysis.reliability
     alpha = "not defined" if rel["alpha"] is None else f"{rel['alpha']:.2f} (SEM {rel['sem']:.2f} points)"
-    flagged = [f"{i['question']} ({'; '.join(i['flags'])})" for i in analysis["items"] if i["flags"]]
-    lines = [f"items: {rel['method']} {alpha} over {analysis['students']} student(s); "
-             f"flagged: {', '.join(flagged) or 'none'}" + (f" [{analysis['warning']}]" if analysis["warning"] else "")]
-    weakest = [c for c in concept_mastery(book)["concepts"] if c["share"] is not None][:3]
+    flagged = [f"{i['question']} ({'; '.join(i['flags'])})" for i in analysis.items if i["flags"]]
+    lines = [f"items: {rel['method']} {alpha} over {summary['students']} student(s); "
+             f"flagged: {', '.join(flagged) or 'none'}" + (f" [{summary['warning']}]" if summary["warning"] else "")]
+    weakest = [c for c in analysis.mastery["concepts"] if c["share"] is not None][:3]
     if weakest:
         lines.append("weakest concepts: " + ", ".join(f"{c['concept']} {100 * c['share']:.0f}%" for c in weakest))
     return lines
 
-
-def write_lms(book: Gradebook, args: argparse.Namespace, roster: list[RosterEntry] | None, written: list[Path]) -> list[str]:
-    """Write the LMS file (and the list of unmatched students, if any); the lines to print."""
-    from quizkit.grading.gradebook import write_atomic
-    from quizkit.grading.lms import default_assignment, export
-
-    done = export(book, args.lms, args.assignment or default_assignment(book), roster)
-    written.append(write_atomic(lms_path(args.out, args.lms), done.text))
-    notes = []
-    unmatched = lms_path(args.out, args.lms, "unmatched")
-    if done.complete:
-        unmatched.unlink(missing_ok=True)  # a stale list from an earlier run would mislead
-        return notes
-    written.append(write_atomic(unmatched, done.unmatched_csv()))
-    if done.missing:
-        notes.append(f"{len(done.missing)} student(s) on the roster without a submission (empty grade): "
-                     + ", ".join(e.id for e in done.missing))
-    if done.extra:
-        notes.append(f"{len(done.extra)} submission(s) not on the roster, not in the {args.lms} file: "
-                     + ", ".join(f"{s} ({src})" for s, src, _ in done.extra))
-    if done.conflicts:
-        notes.append(f"{len(done.conflicts)} student id(s) with several submissions (empty grade): " + ", ".join(done.conflicts))
-    notes.append(f"listed in {unmatched}")
-    return notes

@@ -16,6 +16,12 @@ For every question (an *item*) of a graded class:
   otherwise, which equals KR-20 on right/wrong items), the standard error of measurement
   ``SD(total) * sqrt(1 - alpha)``, and per item the alpha of the quiz without it.
 
+Every variance and SD here is the class's own (population form, divided by n, not n - 1):
+the class is the whole group described, not a sample of a larger one. Alpha is a ratio of
+variances, so it is the same either way; the SEM is not, and its square is the share
+``1 - alpha`` of the very variance of totals that alpha splits into true and error parts,
+so it takes the same SD (KR-20's textbook form uses the same population variance).
+
 Who counts: every submission with at least one answer on this assignment's questions; an
 unanswered question scores 0. Submissions with no answer at all are left out (counted in
 ``excluded``). Below :data:`FEW_STUDENTS` students the numbers are given with a warning.
@@ -35,12 +41,10 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from quizkit.grading.gradebook import Column, Gradebook, StudentGrade
 from quizkit.quiz.schema import CHOICE_TYPES
-
-if TYPE_CHECKING:
-    from quizkit.grading.gradebook import Column, Gradebook, StudentGrade
 
 GROUP_SHARE = 0.27
 FEW_STUDENTS = 10
@@ -195,7 +199,7 @@ def reliability(book: Gradebook, table: list[list[float]]) -> dict[str, Any]:
     dichotomous = all(p in (0.0, c.max_points) for r in table for p, c in zip(r, book.columns))
     alpha = cronbach_alpha(table)
     totals = [math.fsum(r) for r in table]
-    sd = statistics.stdev(totals) if len(totals) >= 2 else None
+    sd = statistics.pstdev(totals) if len(totals) >= 2 else None  # the variance alpha used (see above)
     # A negative alpha (items that contradict each other) gives no smaller error than alpha 0.
     sem = None if alpha is None or sd is None else sd * math.sqrt(1 - max(alpha, 0.0))
     return {"method": "KR-20" if dichotomous else "Cronbach's alpha", "alpha": _r(alpha), "sem": _r(sem),

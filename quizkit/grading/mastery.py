@@ -15,12 +15,10 @@ again and which questions say so.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from quizkit.grading.gradebook import Gradebook
 from quizkit.grading.items import examinees
-
-if TYPE_CHECKING:
-    from quizkit.grading.gradebook import Gradebook
 
 
 def concept_mastery(book: Gradebook) -> dict[str, Any]:

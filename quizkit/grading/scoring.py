@@ -3,15 +3,15 @@
 Each answer record in a notebook (see :mod:`quizkit.quiz.records`) is re-scored against the answer
 key; the ``correct`` flag stored in the file is never trusted. Choice answers compare option
 ids, numeric and text answers are scored without running anything; a code answer's outputs are
-computed in an isolated process (:mod:`quizkit.grading.isolation`) and judged here against the
-key (:func:`quizkit.grading.judge.judge_code`). Whatever is wrong with one submission goes into its
+computed in an isolated process (:mod:`quizkit.sandbox`) and judged here against the
+key (:func:`quizkit.quiz.judge.judge_code`). Whatever is wrong with one submission goes into its
 ``status``; the batch never stops for it.
 
 The maximum belongs to the assignment: ``lessons`` (``--lesson``) fixes the lessons that count;
 by default the banks named as files in ``keys`` plus every lesson of the key that at least half
 of the submissions answered. Records for other lessons are listed as ignored per student.
 
->>> from quizkit.grading.isolation import NONE
+>>> from quizkit.sandbox import NONE
 >>> book = grade_submissions([], keys=["tests/fixtures/grading/grading-demo.yaml"], isolation=NONE)
 >>> [c.key for c in book.columns][:2], book.max_points
 (['grading-demo/pick', 'grading-demo/evens'], 7.0)
@@ -38,6 +38,10 @@ from quizkit.grading.reading import (
 # Up to this many submissions are graded in this process: a pool costs more than it saves.
 INLINE_BATCH = 4
 NOT_GRADED = "not graded: no isolation available"
+# Answers longer than this are refused unread (fuzzy matching and running cost grow with the
+# length) and stored cut: one submission cannot make the grader compute or write megabytes.
+MAX_ANSWER_CHARS = {"text": 10_000, "code": 100_000}
+STORED_CHARS = 200
 
 
 # --------------------------------------------------------------------------- keys
@@ -92,19 +96,27 @@ def bank_for(lesson: str, index: dict[str, Path] | None) -> Any:
 
 
 def _check_key(bank: Any) -> None:
-    if not bank.has_key:
-        raise ValueError(f"{bank.path}: this is a released exam copy without answers; grade with the instructor's bank")
+    if bank.release is not None:
+        raise ValueError(f"{bank.path}: this is a released student copy (quizkit release), not an answer key: its hidden "
+                         "checks and text matching are gone; grade with the instructor's bank")
 
 
 # --------------------------------------------------------------------------- scoring
 
 
-def score_answer(q: Any, record: dict[str, Any], limits: Any, isolation: Any) -> AnswerGrade:
-    """Score one record against its question; code is computed under ``isolation`` (None: not graded)."""
+def score_answer(q: Any, record: dict[str, Any], limits: Any, isolation: Any, revealed_credit: float = 0.0) -> AnswerGrade:
+    """Score one record against its question; code is computed under ``isolation`` (None: not graded).
+
+    A right answer given after the learner asked to see the solution (``revealed`` in the
+    record) earns ``revealed_credit`` of its points (none by default).
+    """
     from quizkit.quiz.scoring import AnswerError
 
     checks = None
     try:
+        limit = MAX_ANSWER_CHARS.get(q.type)
+        if limit is not None and isinstance(record["answer"], str) and len(record["answer"]) > limit:
+            raise AnswerError(f"a {q.type} answer of {len(record['answer'])} characters (the limit is {limit})")
         if q.type == "code":
             if not isinstance(record["answer"], str):
                 raise AnswerError(f"a code answer is source text, not {type(record['answer']).__name__}")
@@ -123,8 +135,14 @@ def score_answer(q: Any, record: dict[str, Any], limits: Any, isolation: Any) ->
             points, correct, reason = score.points, score.correct, score.feedback
     except AnswerError as e:
         points, correct, reason = 0.0, False, f"invalid answer: {e}"
+    if record.get("revealed") and correct:
+        points *= revealed_credit
+        reason = f"right after the solution was shown ({revealed_credit:g} of the points). {reason}".strip()
+    answer = record["answer"]
+    if isinstance(answer, str) and len(answer) > MAX_ANSWER_CHARS.get(q.type, STORED_CHARS * 50):
+        answer = f"{answer[:STORED_CHARS]}... [{len(answer)} characters, cut]"
     return AnswerGrade(
-        lesson=record["lesson"], question=record["question"], type=q.type, answer=record["answer"],
+        lesson=record["lesson"], question=record["question"], type=q.type, answer=answer,
         points=float(points), max_points=float(q.points), correct=bool(correct), reason=reason,
         attempts=record["attempts"], time=record["time"], claimed_correct=record.get("correct"), checks=checks,
     )
@@ -148,7 +166,7 @@ def _contradicts_key(answer: AnswerGrade, bank: Any, record: dict[str, Any]) -> 
 
 
 def score_submission(sub: Submission, lessons: Sequence[str], index: dict[str, Path] | None,
-                     limits: Any = None, isolation: Any = None) -> StudentGrade:
+                     limits: Any = None, isolation: Any = None, revealed_credit: float = 0.0) -> StudentGrade:
     """Grade a read submission on the assignment's ``lessons``; records of other lessons are ignored."""
     grade = StudentGrade(student=sub.student, source=sub.source, problems=list(sub.problems),
                          lessons_seen=list(sub.lessons_seen),
@@ -157,13 +175,16 @@ def score_submission(sub: Submission, lessons: Sequence[str], index: dict[str, P
         if lesson not in lessons:
             continue
         bank = bank_for(lesson, index)
-        answer = score_answer(bank.questions[qid], record, limits, isolation)
+        answer = score_answer(bank.questions[qid], record, limits, isolation, revealed_credit)
         grade.answers[answer.key] = answer
         if _contradicts_key(answer, bank, record):
             grade.problems.append(f"{answer.key}: the record claims correct, re-scoring says wrong")
         checks = answer.checks or {}
         if checks.get("status") in ("timeout", "crashed", "not graded"):
             grade.problems.append(f"{answer.key}: code {checks['status']} ({checks['message']})")
+    if not grade.answers and sub.lessons_seen and lessons:
+        grade.problems.append(f"no answers for this assignment's lessons ({', '.join(lessons)}); the notebook answers "
+                              f"{', '.join(sub.lessons_seen)}: the wrong lesson saved under this name?")
     return grade
 
 
@@ -175,10 +196,10 @@ def _read_one(args: tuple[str, dict[str, Path] | None, float]) -> Submission:
         return Submission(student=Path(path).stem, source=str(path), problems=[f"could not be read: {type(e).__name__}: {e}"])
 
 
-def _score_one(args: tuple[Submission, list[str], dict[str, Path] | None, Any, Any]) -> StudentGrade:
-    sub, lessons, index, limits, isolation = args
+def _score_one(args: tuple[Submission, list[str], dict[str, Path] | None, Any, Any, float]) -> StudentGrade:
+    sub, lessons, index, limits, isolation, revealed_credit = args
     try:
-        return score_submission(sub, lessons, index, limits, isolation)
+        return score_submission(sub, lessons, index, limits, isolation, revealed_credit)
     except Exception as e:  # noqa: BLE001 - one submission must never stop the batch
         return StudentGrade(student=sub.student, source=sub.source,
                             problems=[*sub.problems, f"could not be graded: {type(e).__name__}: {e}"])
@@ -233,22 +254,27 @@ def grade_submissions(
     isolation: Any = None,
     max_mb: float = MAX_NOTEBOOK_MB,
     progress: Any = None,
+    no_sandbox: str | None = None,
+    revealed_credit: float = 0.0,
 ) -> Gradebook:
     """Grade every submission; ``keys`` are bank files or folders (None: lessons/ lookup).
 
     ``lessons`` fixes the assignment (see the module docs). ``isolation`` is an
-    :class:`~quizkit.grading.backends.Isolation` for code answers (None: code answers are
+    :class:`~quizkit.sandbox.Backend` for code answers (None: code answers are
     "not graded"); ``jobs`` processes (default: all cores); ``limits`` a
-    :class:`~quizkit.grading.backends.Limits`; ``progress`` a stream (stderr).
+    :class:`~quizkit.sandbox.Limits`; ``progress`` a stream (stderr). ``no_sandbox``: why no
+    backend works here; given, an assignment with code questions is refused (ValueError) rather
+    than graded zero; ``revealed_credit`` the share of the points a right answer earns after
+    its solution was shown (default none).
     """
+    if isinstance(revealed_credit, bool) or not isinstance(revealed_credit, (int, float)) or not 0 <= revealed_credit <= 1:
+        raise ValueError(f"revealed_credit must be a number from 0 to 1, not {revealed_credit!r}")
     # Imported here, before the pool forks, so that the workers do not each import them.
     for module in ("quizkit.quiz.loading", "quizkit.quiz.records"):
         importlib.import_module(module)
     index, explicit = key_files(keys) if keys else (None, [])
     for lesson in index or {}:  # every key bank is loaded (and validated: BankError) before forking
-        bank = bank_for(lesson, index)
-        if lesson in explicit:
-            _check_key(bank)
+        _check_key(bank_for(lesson, index))
     for lesson in lessons or []:
         if bank_for(lesson, index) is None:
             raise ValueError(f"--lesson {lesson}: no such lesson in the key")
@@ -260,8 +286,13 @@ def grade_submissions(
         todo = [(str(p), index, max_mb) for p in paths]
         subs = list(map(_read_one, todo) if pool is None else pool.map(_read_one, todo, chunksize=chunks))
         chosen = assignment_lessons(subs, explicit, lessons)
+        for lesson in chosen:
+            _check_key(bank_for(lesson, index))
+        if isolation is None and no_sandbox is not None and any(
+                q.type == "code" for lesson in chosen for q in bank_for(lesson, index).questions.values()):
+            raise ValueError(f"the assignment has code questions and no sandbox works here: {no_sandbox}")
         bar = _Progress(len(subs), progress)
-        work = [(sub, chosen, index, limits, isolation) for sub in subs]
+        work = [(sub, chosen, index, limits, isolation, float(revealed_credit)) for sub in subs]
         results = []
         for result in (map(_score_one, work) if pool is None else pool.map(_score_one, work, chunksize=chunks)):
             results.append(result)
@@ -276,6 +307,7 @@ def grade_submissions(
         key_list.append({"lesson": lesson, "path": str(bank.path), "hash": bank.hash})
         columns += [column_for(lesson, q) for q in bank.questions.values()]
     _flag_shared_ids(results)
+    _flag_copies(results, {sub.source: sub.fingerprints for sub in subs})
     results.sort(key=lambda s: (s.student, s.source))
     name = "unavailable" if isolation is None else isolation.name
     return Gradebook(results, columns, key_list, isolation=name)
@@ -300,3 +332,15 @@ def _flag_shared_ids(results: list[StudentGrade]) -> None:
                 others = sorted(o.source for o in rows if o is not r)
                 more = f" and {len(others) - 3} more" if len(others) > 3 else ""
                 r.problems.append(f"student id {student!r} also used by {', '.join(others[:3])}{more}")
+
+
+def _flag_copies(results: list[StudentGrade], fingerprints: dict[str, list[str]]) -> None:
+    """Submissions of different students that are one file (hard link) or the same bytes: copies."""
+    owners: dict[str, set[str]] = {}
+    for r in results:
+        for mark in fingerprints.get(r.source, []):
+            owners.setdefault(mark, set()).add(r.student)
+    for r in results:
+        same = sorted({s for mark in fingerprints.get(r.source, []) for s in owners[mark] if s != r.student})
+        if same:
+            r.problems.append(f"identical to the submission of {', '.join(same[:3])}: a copy?")

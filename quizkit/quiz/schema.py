@@ -67,6 +67,8 @@ class _Question(_Strict):
     points: float = Field(default=1.0, gt=0)
     concepts: list[str] = Field(default_factory=list)
     hints: list[str] = Field(default_factory=list)
+    # The claim (lessons/claims.yaml) this question's key rests on, when a demo decides it.
+    claim: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9-]*$")
     # Set by the loader for released banks: the salt their hashes were made with.
     _salt: str | None = PrivateAttr(default=None)
 
@@ -76,6 +78,15 @@ class _Question(_Strict):
 
     def _score(self, correct: bool, feedback: str) -> Score:
         return Score.out_of(self.points, correct, feedback)
+
+    def solution(self) -> str:
+        """The worked solution (the key and its explanation): shown once asked for, recorded as revealed."""
+        if self.released:
+            return "This copy holds no readable key: the solution opens only with the right answer."
+        return self._solution()
+
+    def _solution(self) -> str:
+        raise NotImplementedError
 
     def _match_lock(self, candidates: Iterable[str]) -> str | None:
         """For a released question: the sealed explanation of the first candidate that opens a lock."""
@@ -98,6 +109,15 @@ class _Choice(_Question):
     def _explain(self, chosen: Sequence[str]) -> str:
         by_id = {o.id: o for o in self.options}
         return "\n\n".join(f"**{i}.** {by_id[i].explanation}" for i in chosen if by_id[i].explanation)
+
+    def _keyed(self) -> list[str]:
+        correct = getattr(self, "correct", None)
+        return [correct] if isinstance(correct, str) else list(correct or [])
+
+    def _solution(self) -> str:
+        keyed = self._keyed()
+        return (f"**Solution:** {', '.join(keyed)}.\n\n"
+                + "\n\n".join(f"**{o.id}.** {o.explanation}" for o in self.options if o.explanation))
 
 
 class SingleChoice(_Choice):
@@ -128,10 +148,16 @@ class MultipleChoice(_Choice):
             right = self._match_lock([",".join(chosen)]) is not None
         else:
             right = set(chosen) == set(self.correct or [])
-        feedback = self._explain(chosen)
-        if not right:
-            feedback += "\n\nNot the right set of options yet: every correct option, and only those."
-        return self._score(right, feedback)
+        if right:
+            return self._score(True, self._explain(chosen))
+        # Why each wrongly chosen option is wrong; the keyed options' explanations would give the
+        # key away, and so would explanations for a pick of every option.
+        wrong = [] if len(chosen) == len(self.options) else [i for i in chosen if i not in self._keyed()]
+        feedback = self._explain(wrong) if not self.released else ""
+        note = ("Picking every option is not an answer: choose the ones you think are right."
+                if len(chosen) == len(self.options) else
+                "Not the right set of options yet: every correct option, and only those.")
+        return self._score(False, f"{feedback}\n\n{note}".strip())
 
 
 class Numeric(_Question):
@@ -175,7 +201,11 @@ class Numeric(_Question):
         allowed = self.tolerance * (abs(self.answer) if self.tolerance_mode == "relative" else 1.0)
         # A relative epsilon keeps 0.1 + 0.2 style rounding from rejecting an edge answer.
         right = abs(value - self.answer) <= allowed * (1 + 1e-9) + 1e-12
-        return self._score(right, self.explanation or "")
+        # The worked explanation holds the answer: it shows once the answer is right.
+        return self._score(right, (self.explanation or "") if right else "Not within the tolerance yet; try the hints.")
+
+    def _solution(self) -> str:
+        return f"**Solution:** {self.answer:g}.\n\n{self.explanation or ''}".strip()
 
 
 class Text(_Question):
@@ -203,7 +233,10 @@ class Text(_Question):
         if not right and self.fuzzy is not None:
             best = max(difflib.SequenceMatcher(None, given, a).ratio() for a in accepted)
             right = best >= self.fuzzy
-        return self._score(right, self.explanation or "")
+        return self._score(right, (self.explanation or "") if right else "Not an accepted answer yet; try the hints.")
+
+    def _solution(self) -> str:
+        return f"**Solution:** {(self.accepted or [''])[0]}.\n\n{self.explanation or ''}".strip()
 
 
 class Check(_Strict):
@@ -264,19 +297,23 @@ class Code(_Question):
             namespace: dict[str, Any] = {"__name__": "__quizkit_reference__"}
             exec(compile(self.reference, f"<{self.id} reference>", "exec"), namespace)  # noqa: S102 - the key's own code
             self._reference_fn = namespace[self.entry]
-        from quizkit.grading._runner import plain
+        from quizkit.sandbox.runner import plain
 
         return plain(self._reference_fn(*copy.deepcopy(check.args or []), **copy.deepcopy(check.kwargs or {})))
+
+    def _solution(self) -> str:
+        parts = [f"**A solution:**\n\n```python\n{self.reference.strip()}\n```"] if self.reference else []
+        return "\n\n".join(parts + ([self.explanation] if self.explanation else [])) or "No worked solution in this bank."
 
     def run(self, source: str, limits: Any = None, *, hidden: bool = True, isolation: Any = None) -> tuple[Any, Score]:
         """Compute the learner's outputs in a separate process, then judge them here: ``(CheckOutcome, Score)``.
 
         ``hidden=False`` runs only the visible checks (what a learner sees while practising);
-        the grader runs them all. ``isolation`` (:class:`quizkit.grading.backends.Isolation`):
+        the grader runs them all. ``isolation`` (:class:`quizkit.sandbox.Backend`):
         a plain child process when None.
         """
-        from quizkit.grading.isolation import NONE, compute
-        from quizkit.grading.judge import judge_code
+        from quizkit.quiz.judge import judge_code
+        from quizkit.sandbox import NONE, compute
 
         checks = [c for c in self.checks if hidden or not c.hidden]
         job = {"setup": self.setup, "source": source, "entry": self.entry, "calls": [c.job_call() for c in checks]}

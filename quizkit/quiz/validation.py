@@ -110,7 +110,7 @@ def _code_problems(file: str, q: Code, released: bool) -> list[Problem]:
 
 def _reference_problems(file: str, q: Code) -> list[Problem]:
     """The reference must define the entry and agree with every written ``expect`` it could compute."""
-    from quizkit.grading.judge import same
+    from quizkit.quiz.judge import same
 
     problems = []
     for i, c in enumerate(q.checks):

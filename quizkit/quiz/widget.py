@@ -20,9 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from quizkit.quiz.code_box import code_box
 from quizkit.quiz.loading import load_bank
 from quizkit.quiz.records import bundle, make_record
 from quizkit.quiz.schema import FEEDBACK_MODES, Bank
+from quizkit.quiz.style import question_style
 from quizkit.quiz.scoring import AnswerError, Score
 from quizkit.textbox import text_box
 
@@ -36,6 +38,8 @@ class QuestionState:
     correct: bool | None = None
     points: float = 0.0
     record: dict[str, Any] | None = None
+    # The learner asked to see the solution: later answers are recorded as revealed.
+    revealed: bool = False
 
 
 @dataclass
@@ -88,7 +92,7 @@ class Quiz:
     ``lesson`` is a lesson id (``lessons/<id>.yaml``) or a path to a bank (a released copy
     works too). ``feedback`` is "instant" (right/wrong and explanations) or "none" (exam: the
     answer is recorded, nothing is revealed); it defaults to the bank's ``feedback``.
-    ``student`` is stored in every record. ``limits`` (a :class:`quizkit.grading.Limits`)
+    ``student`` is stored in every record. ``limits`` (a :class:`quizkit.sandbox.Limits`)
     bounds each run of a code question's checks; the sandbox's defaults otherwise.
     ``shuffle=True`` shows each choice question's options in an order of their own for every
     student (seeded by ``student``, so a re-run shows the same order); options keep their ids,
@@ -108,10 +112,10 @@ class Quiz:
         if not isinstance(shuffle, bool):
             raise TypeError(f"shuffle must be True or False, not {shuffle!r}")
         if limits is not None:
-            from quizkit.grading.backends import Limits
+            from quizkit.sandbox import Limits
 
             if not isinstance(limits, Limits):
-                raise TypeError(f"limits must be a quizkit.grading.Limits (e.g. Limits(wall_s=5)), not {limits!r}")
+                raise TypeError(f"limits must be a quizkit.sandbox.Limits (e.g. Limits(wall_s=5)), not {limits!r}")
         self.feedback = mode
         self.student = student
         self.limits = limits
@@ -159,6 +163,7 @@ class Quiz:
             bank_hash=self.bank.key_hash,
             student=self.student,
             correct=st.correct,
+            revealed=st.revealed,
         )
         return Submission(self._message(q, score, st.attempts), st.record, score)
 
@@ -192,6 +197,29 @@ class Quiz:
         if q.type != "code":
             raise ValueError(f"question {question_id!r} is a {q.type} question; answer it with quiz.answer({question_id!r}, ...)")
         self._submit_in_cell(question_id, obj_or_source)
+
+    def reveal(self, question_id: str) -> None:
+        """Show the worked solution of a question and remember that it was shown.
+
+        Answers given after this are recorded with ``revealed: true`` (so is the latest answer,
+        when it was not right yet); ``quizkit grade`` counts them as the instructor chooses (no
+        points by default). Not available in exam mode.
+        """
+        _display(_markdown(self._reveal(question_id)))
+
+    def _reveal(self, question_id: str) -> str:
+        q = self.bank.question(question_id)
+        if self.feedback == "none":
+            raise ValueError(f"question {question_id!r}: this is an exam (feedback='none'); solutions are not shown")
+        if q.released:  # nothing to show: the key is sealed, so nothing is recorded either
+            return q.solution()
+        st = self.state(question_id)
+        st.revealed = True
+        if st.record is not None and not st.correct and not st.record.get("revealed"):
+            st.record = {**st.record, "revealed": True}
+            if question_id in self._handles:
+                self._handles[question_id].update(bundle(st.record), raw=True)
+        return q.solution()
 
     def options(self, question_id: str) -> list[Any]:
         """A choice question's options in the order this learner sees them.
@@ -252,7 +280,9 @@ class Quiz:
 
     def _text_fallback(self, q: Any) -> str:
         name = self._variable_name()
-        lines = ["(Interactive widgets are not shown here. Answer in code instead:)"]
+        # The same text shows before the cell runs (JupyterLab, Notebook 7: no live widget yet)
+        # and where widgets never show (a static viewer): it must be true in both.
+        lines = ["(Run this cell to answer with buttons. Where none show after it ran, answer in code:)"]
         # Placeholders, never a real option or number: an example answer could be the key.
         if q.type == "single_choice":
             lines[:0] = [f"  {o.id}. {o.text}" for o in self.options(q.id)]
@@ -309,20 +339,25 @@ class _QuestionView:
             self.input = w.VBox([w.Checkbox(value=False, description=f"{o.id}. {o.text}", indent=False, layout=wide) for o in self.options])
         elif q.type == "code":
             rows = max(6, q.starter.count("\n") + 3)
-            self.input = w.Textarea(value=q.starter, rows=rows, layout=wide, placeholder=f"def {q.entry}(...):")
+            self.input = code_box(q.starter, rows=rows, layout=wide, placeholder=f"def {q.entry}(...):")
         else:
             hint = "a number" if q.type == "numeric" else "your answer"
             self.input = w.Text(value="", placeholder=hint, layout=w.Layout(width="40%"))
         self.submit_button = w.Button(description="Submit", button_style="primary", icon="check")
         self.hint_button = w.Button(description=self._hint_label(0), disabled=not q.hints, icon="lightbulb-o")
+        # Recorded as revealed: the instructor decides what a later right answer is worth.
+        self.solution_button = w.Button(description="Show solution", icon="eye", disabled=quiz.feedback == "none",
+                                        tooltip="Shows the worked answer; your answer is then recorded as revealed")
         self.attempts = w.Label(value=self._attempt_label())
         self.hints = w.Output()
         self.feedback = w.Output()
         self.shown_hints = 0
         self.submit_button.on_click(lambda _: self.on_submit())
         self.hint_button.on_click(lambda _: self.on_hint())
-        buttons = w.HBox([self.submit_button, self.hint_button, self.attempts])
+        self.solution_button.on_click(lambda _: self.on_reveal())
+        buttons = w.HBox([self.submit_button, self.hint_button, self.solution_button, self.attempts])
         self.box = text_box([self.input, buttons, self.hints, self.feedback])
+        self.box.children = (question_style(self.box), *self.box.children)
         # What a front end without widgets shows: how to answer in code.
         self.box.text = fallback
 
@@ -361,6 +396,11 @@ class _QuestionView:
     def show(self, result: Submission) -> None:
         self._set(self.feedback, result.message)
         self.attempts.value = self._attempt_label()
+
+    def on_reveal(self) -> None:
+        with self.feedback:
+            self._set(self.feedback, "📖 " + self.quiz._reveal(self.question.id)
+                      + "\n\n_Shown on request: answers from now on are recorded as revealed._")
 
     def on_hint(self) -> None:
         hints = self.question.hints

@@ -25,7 +25,7 @@ import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from quizkit.train.config import RunConfig, resolve_data
+from quizkit.train.config import RunConfig, resolve_data, warn_class_weights_renamed
 from quizkit.train.probe import head_and_body_optimizer, linear_probe_callback
 from quizkit.train.recipe import resolve, training_arguments, training_kwargs
 from quizkit.train.truncation import MODEL_MAX_TOKENS, cut
@@ -63,7 +63,7 @@ def _quiet_library_bars() -> Iterator[None]:
 
     transformers draws one "Writing model shards" bar per checkpoint; in a saved notebook they
     pile up into a stack of bars that say nothing about training (``tokenize`` hides the
-    "Tokenizing" ones itself). The Trainer's own progress bar (``disable_tqdm``) is not affected.
+    "Tokenizing" ones itself). The run's progress bar (:mod:`quizkit.train.progress`) is not affected.
     """
     from transformers.utils import logging as hf_logging
 
@@ -114,6 +114,9 @@ def _merge(config: RunConfig | None, kwargs: Mapping[str, Any]) -> RunConfig:
         return RunConfig(**kwargs)
     if not isinstance(config, RunConfig):
         raise TypeError(f"run(config) takes a RunConfig (or keywords), got {type(config).__name__}")
+    if "class_weights" in kwargs:  # the old spelling, still taken for a release
+        warn_class_weights_renamed("run", stacklevel=4)
+        kwargs = {("class_weight" if key == "class_weights" else key): value for key, value in kwargs.items()}
     known = {f.name for f in dataclasses.fields(RunConfig)}
     unknown = sorted(set(kwargs) - known)
     if unknown:
@@ -136,11 +139,11 @@ def run(config: RunConfig | None = None, /, *, extra_callbacks: Sequence[Any] = 
     start = time.perf_counter()
 
     import numpy as np
-    from transformers import PrinterCallback, set_seed
+    from transformers import set_seed
 
     from quizkit.data import tokenize
-    from quizkit.metrics import from_predictions
     from quizkit.metrics.compute_metrics import predicted_classes, probability_scores
+    from quizkit.train.progress import show_progress
     from quizkit.train.script_template import build_trainer
 
     dataset, description = resolve_data(config.data, config.seed)
@@ -162,7 +165,7 @@ def run(config: RunConfig | None = None, /, *, extra_callbacks: Sequence[Any] = 
     if recipe.notice():
         print(recipe.notice())
     encoded = cut(full, recipe.max_length, recipe.truncation, tokenizer, pad=config.padding == "max_length")
-    weights, proposal = recipe.class_weights, recipe.proposed_class_weights
+    weights, proposal = recipe.class_weight, recipe.proposed_class_weight
     max_length, epochs = recipe.max_length, recipe.epochs
     scratch = None
     output_dir = config.output_dir
@@ -180,12 +183,10 @@ def run(config: RunConfig | None = None, /, *, extra_callbacks: Sequence[Any] = 
         optimizer = head_and_body_optimizer(model, config.learning_rate, config.head_learning_rate, config.weight_decay)
     trainer = build_trainer(
         model, tokenizer, encoded, training_arguments(config, str(output_dir), n_train, epochs),
-        padding=config.padding, class_weights=weights, threshold=config.threshold,
+        padding=config.padding, class_weight=weights, threshold=config.threshold,
         early_stopping_patience=config.early_stopping_patience, callbacks=callbacks, optimizer=optimizer,
     )
-    if config.disable_tqdm:
-        # Quiet means quiet: without its progress bar the Trainer would print every log dict.
-        trainer.remove_callback(PrinterCallback)
+    show_progress(trainer, shown=not config.disable_tqdm)
     try:
         with _quiet_library_bars():
             train_output = trainer.train()
@@ -209,34 +210,31 @@ def run(config: RunConfig | None = None, /, *, extra_callbacks: Sequence[Any] = 
     # The rule the Trainer's compute_metrics applied on validation, applied once more on test.
     predictions, _ = predicted_classes(prediction.predictions, config.threshold)
     scores = probability_scores(prediction.predictions)
-    test_labels = np.asarray(dataset["test"]["label"], dtype=int)
     return RunResult(
         trainer=trainer,
         config=config,
         data_description=description,
         log_history=list(trainer.state.log_history),
-        eval_history=eval_history(trainer.state.log_history),
         validation_metrics={k.removeprefix("eval_"): v for k, v in validation.items()},
         label_names=label_names,
-        test_labels=test_labels,
-        test_predictions=np.asarray(predictions, dtype=int),
+        test_labels=dataset["test"]["label"],
+        test_predictions=predictions,
         test_scores=scores,
         test_texts=list(dataset["test"]["text"]),
         train_texts=list(dataset["train"]["text"]),
-        test_metrics=from_predictions(test_labels, predictions, labels=list(range(num_labels)), target_names=label_names),
         wall_time_s=time.perf_counter() - start,
         train_samples_per_second=train_output.metrics.get("train_samples_per_second"),
         device=str(trainer.args.device),
         steps=trainer.state.global_step,
         planned_steps=trainer.state.max_steps,
-        class_weights=weights,
+        class_weight=weights,
         extra={
             "training_arguments": training_kwargs(config, n_train, epochs),
             "epochs": epochs,
             "max_length": max_length,
             "linear_probe_steps": recipe.linear_probe_steps,
             "stopped_by_time_budget": bool(budget is not None and budget.exhausted),
-            **({"proposed_class_weights": proposal} if proposal else {}),
+            **({"proposed_class_weight": proposal} if proposal else {}),
         },
         validation_labels=np.asarray(dataset["validation"]["label"], dtype=int),
         validation_scores=probability_scores(validation_prediction.predictions),

@@ -37,15 +37,15 @@ AUTO_MAX_LENGTH = 128
 # ... and never at fewer: shorter cuts lose the words that carry most texts' labels, so below it
 # the CPU token budget takes epochs away instead.
 AUTO_MIN_LENGTH = 32
-# A train split whose largest class outnumbers its smallest this much gets a class-weights proposal
-# (class_weights=None), or balanced class weights (class_weights="auto").
+# A train split whose largest class outnumbers its smallest this much gets a class-weight proposal
+# (class_weight=None), or balanced class weights (class_weight="auto").
 IMBALANCE_PROPOSAL_RATIO = 1.5
 # Below this share of the training tokens read, run() says before training that the cut is deep.
 SMALL_TOKEN_SHARE = 0.5
 
 
 def resolve_class_weights(spec: str | Sequence[float] | None, train_labels: Sequence[int], num_labels: int) -> list[float] | None:
-    """Turn ``class_weights`` into one float per label (``"balanced"``: n / (k * count)).
+    """Turn ``class_weight`` into one float per label (``"balanced"``: n / (k * count)).
 
     >>> resolve_class_weights("balanced", [0, 0, 0, 1], 2)
     [0.6666666666666666, 2.0]
@@ -59,11 +59,11 @@ def resolve_class_weights(spec: str | Sequence[float] | None, train_labels: Sequ
         present = np.unique(train_labels)
         if len(present) < num_labels:
             raise ValueError(
-                f"RunConfig.class_weights='balanced' needs every label in the train split; labels present: {present.tolist()}"
+                f"RunConfig.class_weight='balanced' needs every label in the train split; labels present: {present.tolist()}"
             )
         return [float(w) for w in compute_class_weight("balanced", classes=np.arange(num_labels), y=np.asarray(train_labels))]
     if len(spec) != num_labels:
-        raise ValueError(f"RunConfig.class_weights needs {num_labels} weights (one per label), got {list(spec)!r}")
+        raise ValueError(f"RunConfig.class_weight needs {num_labels} weights (one per label), got {list(spec)!r}")
     return [float(w) for w in spec]
 
 
@@ -177,8 +177,8 @@ class Recipe:
     max_length: int
     truncation: str
     epochs: float
-    class_weights: list[float] | None
-    proposed_class_weights: str | None
+    class_weight: list[float] | None
+    proposed_class_weight: str | None
     linear_probe_steps: int
     token_share: float
     longer_share: float
@@ -192,7 +192,7 @@ class Recipe:
                   if self.cpu else "set a longer max_length, ")
         return (f"quizkit: the training budget reads {self.token_share:.0%} of the training tokens (texts cut at "
                 f"{self.max_length} tokens; {self.longer_share:.0%} of them are longer). To read more, {remedy}"
-                "or compare with quizkit.baselines.tfidf_logreg, which reads whole texts in about a second.")
+                "or compare with quizkit.analysis.baselines.tfidf_logreg, which reads whole texts in about a second.")
 
 
 def resolve(config: RunConfig, train_lengths: Sequence[int], train_labels: Sequence[int], num_labels: int,
@@ -213,7 +213,7 @@ def resolve(config: RunConfig, train_lengths: Sequence[int], train_labels: Seque
     max_length = resolve_max_length(config, n_train, lengths if cpu else None)
     kept = np.minimum(lengths, max_length)
     epochs = resolve_epochs(config, n_train, padded_tokens(kept, max_length, config) if cpu else None)
-    spec = config.class_weights
+    spec = config.class_weight
     imbalanced = propose_class_weights(train_labels, num_labels)
     if spec == "auto":
         spec = imbalanced
@@ -224,8 +224,8 @@ def resolve(config: RunConfig, train_lengths: Sequence[int], train_labels: Seque
         max_length=max_length,
         truncation=config.truncation,
         epochs=epochs,
-        class_weights=resolve_class_weights(spec, train_labels, num_labels),
-        proposed_class_weights=imbalanced if config.class_weights is None else None,
+        class_weight=resolve_class_weights(spec, train_labels, num_labels),
+        proposed_class_weight=imbalanced if config.class_weight is None else None,
         linear_probe_steps=int(probe),
         token_share=float(kept.sum() / max(1, lengths.sum())),
         longer_share=float(np.mean(lengths > max_length)) if n_train else 0.0,

@@ -72,7 +72,7 @@ TRAINING_ARGUMENTS = {
     'save_strategy': 'no',
 }
 # One loss weight per label, or None for the usual cross-entropy.
-CLASS_WEIGHTS = None
+CLASS_WEIGHT = None
 # The new head's learning rate (None: TRAINING_ARGUMENTS' learning_rate) and the first steps in
 # which it trains alone on the frozen model (0: none); see quizkit.train.probe.
 HEAD_LEARNING_RATE = None
@@ -147,7 +147,7 @@ def build_trainer(
     args: TrainingArguments,
     *,
     padding: str = "dynamic",
-    class_weights: Sequence[float] | None = None,
+    class_weight: Sequence[float] | None = None,
     threshold: float | None = None,
     early_stopping_patience: int | None = None,
     callbacks: Sequence[Any] = (),
@@ -174,7 +174,7 @@ def build_trainer(
         processing_class=tokenizer,
         data_collator=DataCollatorWithPadding(tokenizer) if padding == "dynamic" else default_data_collator,
         compute_metrics=compute_metrics_for("classification", threshold=threshold, labels=range(num_labels)),
-        compute_loss_func=WeightedCrossEntropy(class_weights) if class_weights else None,
+        compute_loss_func=WeightedCrossEntropy(class_weight) if class_weight else None,
         callbacks=callbacks,
         optimizers=(optimizer, None),
     )
@@ -205,7 +205,7 @@ def main() -> None:
         if HEAD_LEARNING_RATE is not None:
             optimizer = head_and_body_optimizer(model, args.learning_rate, HEAD_LEARNING_RATE, args.weight_decay)
     trainer = build_trainer(
-        model, tokenizer, encoded, args, padding=PADDING, class_weights=CLASS_WEIGHTS,
+        model, tokenizer, encoded, args, padding=PADDING, class_weight=CLASS_WEIGHT,
         threshold=THRESHOLD, early_stopping_patience=EARLY_STOPPING_PATIENCE, callbacks=callbacks, optimizer=optimizer,
     )
     trainer.train()

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, TypeVar
 
+from quizkit.metrics.predictions import Predictions
 from quizkit.metrics.curves import (
     PrecisionRecallCurve,
     RocCurve,
@@ -25,6 +26,7 @@ from quizkit.metrics.curves import (
     roc,
     run_targets,
 )
+from quizkit.viz.legend import mark_reference, place_legend
 
 
 def _axes(ax: Any) -> Any:
@@ -80,7 +82,7 @@ class _CurveDisplay:
         return cls(curve, name=name, interval=curve.interval() if interval else None).plot(ax=ax)
 
     @classmethod
-    def from_run(cls, run: Any, *, name: str | None = None, interval: bool = True, ax: Any = None) -> Any:
+    def from_run(cls, run: Predictions, *, name: str | None = None, interval: bool = True, ax: Any = None) -> Any:
         """The test-set curve of a binary :class:`quizkit.train.RunResult`."""
         return cls.from_predictions(*run_targets(run), name=name or run.config.model, interval=interval, ax=ax)
 
@@ -95,6 +97,9 @@ class _CurveDisplay:
             plot_chance_level=chance_level, chance_level_kw={"label": f"chance ({metric} = {chance:.2f})"},
         )
         display.ax_.set(**self._axes_text)
+        if getattr(display, "chance_level_", None) is not None:
+            mark_reference(display.chance_level_)
+        place_legend(display.ax_)
         self.display_, self.ax_, self.figure_, self.line_ = display, display.ax_, display.figure_, display.line_
         return self
 
@@ -141,7 +146,3 @@ class PrecisionRecallDisplay(_CurveDisplay):
     def _summary(self) -> tuple[str, float, float]:
         return "AP", self.curve.average_precision, self.curve.prevalence
 
-
-#: The names before issue 13 (notebooks saved with them keep working).
-RocCurvePlot = RocCurveDisplay
-PrecisionRecallPlot = PrecisionRecallDisplay

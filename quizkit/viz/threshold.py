@@ -17,7 +17,8 @@ from typing import Any
 
 import traitlets
 
-from quizkit.metrics._checks import check_number
+from quizkit.metrics.checks import check_number, check_threshold
+from quizkit.metrics.predictions import Predictions, as_predictions
 from quizkit.textbox import text_box
 from quizkit.viz.confusion import ConfusionMatrixDisplay
 
@@ -104,7 +105,7 @@ class ThresholdExplorer(traitlets.HasTraits):
 
     @classmethod
     def from_run(
-        cls, run: Any, *, cost_fp: float = 1.0, cost_fn: float = 1.0, threshold: float | None = None, choose_by: str = "f1",
+        cls, run: Predictions, *, cost_fp: float = 1.0, cost_fn: float = 1.0, threshold: float | None = None, choose_by: str = "f1",
     ) -> ThresholdExplorer:
         """Explore a binary :class:`quizkit.train.RunResult`: choose on its validation scores, report on test.
 
@@ -114,6 +115,7 @@ class ThresholdExplorer(traitlets.HasTraits):
         """
         from quizkit.metrics.curves import positive_scores
 
+        run = as_predictions(run, "ThresholdExplorer.from_run")
         scores = positive_scores(run.test_scores)
         validation: dict[str, Any] = {}
         if getattr(run, "validation_scores", None) is not None:
@@ -136,7 +138,7 @@ class ThresholdExplorer(traitlets.HasTraits):
 
     def metrics_at(self, threshold: float) -> dict[str, float]:
         """Precision, recall, F1, accuracy, cost and the four counts at ``threshold``."""
-        check_number("threshold", threshold, 0.0, 1.0)  # the slider's range; the sweep takes any number
+        check_threshold(threshold)
         return self._row(self.sweep, threshold)
 
     def _row(self, sweep: Any, threshold: float) -> dict[str, float]:
@@ -243,13 +245,18 @@ class ThresholdExplorer(traitlets.HasTraits):
             ("Precision", "precision"), ("Recall", "recall"), ("F1", "f1"), ("Accuracy", "accuracy"),
             (f"Expected cost per prediction (FP={self.cost_fp:g}, FN={self.cost_fn:g})", "cost"),
         ]
-        head = "".join(f"<th>{html.escape(name)}</th>" for name, _ in columns) if len(columns) > 1 else ""
-        body = f"<tr><th style='text-align:left'>Threshold</th><td colspan='{len(columns)}'>{self.chosen['threshold']:.3f}</td></tr>"
+        # An ipywidgets HTML box gets none of the notebook's table styles: without padding
+        # "validation (chooses)" and "test (reports)" would run together.
+        cell = "padding:2px 10px;white-space:nowrap"
+        number = f"{cell};text-align:right;font-variant-numeric:tabular-nums"
+        head = "".join(f"<th style='{number}'>{html.escape(name)}</th>" for name, _ in columns) if len(columns) > 1 else ""
+        body = (f"<tr><th style='{cell};text-align:left'>Threshold</th>"
+                f"<td colspan='{len(columns)}' style='{number}'>{self.chosen['threshold']:.3f}</td></tr>")
         for label, key in rows:
-            cells = "".join(f"<td>{_shown(values[key])}</td>" for _, values in columns)
-            body += f"<tr><th style='text-align:left'>{html.escape(label)}</th>{cells}</tr>"
-        header = f"<tr><th></th>{head}</tr>" if head else ""
-        return f"<table class='quizkit-threshold-metrics'>{header}{body}</table>"
+            cells = "".join(f"<td style='{number}'>{_shown(values[key])}</td>" for _, values in columns)
+            body += f"<tr><th style='{cell};text-align:left'>{html.escape(label)}</th>{cells}</tr>"
+        header = f"<tr><th style='{cell}'></th>{head}</tr>" if head else ""
+        return f"<table class='quizkit-threshold-metrics' style='border-collapse:collapse'>{header}{body}</table>"
 
     @property
     def widget(self) -> Any:

@@ -2,33 +2,31 @@
 
 Class summary, a histogram of totals, per-question percent correct with the most common
 wrong answer, item analysis (:mod:`~quizkit.grading.items`), concept mastery with a heat map
-(:mod:`~quizkit.grading.mastery`), and the submissions that could not be fully graded. Figures are matplotlib
-PNGs embedded as base64; the page holds no timestamps, so the same gradebook gives the same
-bytes.
+(:mod:`~quizkit.grading.mastery`), and the submissions that could not be fully graded. The two
+charts are inline SVG (:mod:`~quizkit.grading.exporters.charts`); the page holds no timestamps,
+so the same gradebook gives the same bytes. The analysis is the run's :class:`~quizkit.grading.class_analysis.ClassAnalysis`.
 
 >>> from quizkit.grading import grade_submissions
->>> html = report_html(grade_submissions([], ["tests/fixtures/grading/grading-demo.yaml"]))
+>>> book = grade_submissions([], ["tests/fixtures/grading/grading-demo.yaml"])
+>>> html = report_html(book, ClassAnalysis.from_gradebook(book))
 >>> html.startswith("<!DOCTYPE html>")
 True
 """
 
 from __future__ import annotations
 
-import base64
 import html
-import io
 import statistics
 from collections import Counter
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from quizkit.grading.gradebook import fmt, safe_text
-from quizkit.grading.items import item_analysis
-from quizkit.grading.mastery import concept_mastery
-from quizkit.grading.report_items import VIEW_CSS, items_section, mastery_section
+from quizkit.grading.class_analysis import ClassAnalysis
+from quizkit.grading.exporters.base import Export, Exporter, ExportOptions
+from quizkit.grading.exporters.cells import fmt
+from quizkit.grading.exporters.charts import bars_svg, histogram_svg
+from quizkit.grading.exporters.report_items import VIEW_CSS, items_section, mastery_section
+from quizkit.grading.gradebook import AnswerGrade, Gradebook, safe_text
 from quizkit.quiz.records import short_answer
-
-if TYPE_CHECKING:
-    from quizkit.grading.gradebook import AnswerGrade, Gradebook
 
 
 def wrong_answer_label(answer: AnswerGrade) -> str:
@@ -38,7 +36,6 @@ def wrong_answer_label(answer: AnswerGrade) -> str:
     if answer.checks["status"] == "failed":
         return f"failed check '{answer.checks['failed_check']}'"
     return f"code {answer.checks['status']}"
-
 
 
 def question_rows(book: Gradebook) -> list[dict[str, Any]]:
@@ -61,41 +58,7 @@ def question_rows(book: Gradebook) -> list[dict[str, Any]]:
     return rows
 
 
-def _png(fig: Any) -> str:
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=100, metadata={"Software": None})
-    return base64.b64encode(buffer.getvalue()).decode()
-
-
-def _figures(book: Gradebook, rows: list[dict[str, Any]]) -> tuple[str, str] | None:
-    """The two charts as base64 PNGs; None without matplotlib (a grading-only install)."""
-    try:
-        from matplotlib.figure import Figure
-    except ImportError:
-        return None
-
-    totals = [book.total(s) for s in book.students]
-    hist = Figure(figsize=(6, 3), layout="constrained")
-    ax = hist.add_subplot()
-    top = max(book.max_points, 1.0)
-    # One bar per whole point when that is readable, centred on the point value.
-    bins: Any = [i - 0.5 for i in range(int(top) + 2)] if top <= 40 else 20
-    ax.hist(totals, bins=bins, color="#4477aa", edgecolor="white")
-    ax.yaxis.get_major_locator().set_params(integer=True)
-    ax.set_xlabel(f"total points (of {fmt(book.max_points)})")
-    ax.set_ylabel("students")
-    ax.set_title("Distribution of totals")
-    bars = Figure(figsize=(6, 0.35 * max(len(rows), 2) + 1), layout="constrained")
-    ax = bars.add_subplot()
-    labels = [r["question"] for r in rows][::-1]
-    ax.barh(labels, [r["percent_correct"] for r in rows][::-1], color="#66aa55")
-    ax.set_xlim(0, 100)
-    ax.set_xlabel("% of submissions correct")
-    ax.set_title("Per question")
-    return _png(hist), _png(bars)
-
-
-def report_html(book: Gradebook) -> str:
+def report_html(book: Gradebook, analysis: ClassAnalysis) -> str:
     """The report page as a string."""
     def esc(text: str) -> str:
         return html.escape(safe_text(str(text)))
@@ -103,12 +66,8 @@ def report_html(book: Gradebook) -> str:
     rows = question_rows(book)
     totals = [book.total(s) for s in book.students]
     problems = [s for s in book.students if s.problems]
-    figures = _figures(book, rows)
-    if figures is None:  # a grading-only install without matplotlib: the tables still say it all
-        hist_img = bars_img = "<p>(charts need matplotlib: pip install matplotlib)</p>"
-    else:
-        hist_img = f'<img alt="histogram of total points" src="data:image/png;base64,{figures[0]}">'
-        bars_img = f'<img alt="percent correct per question" src="data:image/png;base64,{figures[1]}">'
+    hist_img = histogram_svg(totals, book.max_points)
+    bars_img = bars_svg([r["question"] for r in rows], [r["percent_correct"] for r in rows])
     summary = "no submissions"
     if totals:
         summary = (f"{len(totals)} submissions, {len(totals) - len(problems)} graded without problems; "
@@ -123,9 +82,8 @@ def report_html(book: Gradebook) -> str:
         f"<tr><td>{esc(s.student)}</td><td>{esc(s.source)}</td><td>{esc(s.status)}</td></tr>" for s in problems
     ) or '<tr><td colspan="3">none</td></tr>'
     lessons = ", ".join(esc(k["lesson"]) for k in book.keys)
-    analysis = item_analysis(book)
-    items = items_section(analysis, analysis.pop("items"))
-    concepts = mastery_section(concept_mastery(book))
+    items = items_section(analysis.summary, analysis.items)
+    concepts = mastery_section(analysis.mastery)
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>quizkit grade report</title>
 <style>body{{font-family:sans-serif;max-width:60em;margin:2em auto}}table{{border-collapse:collapse}}
@@ -150,3 +108,11 @@ td,th{{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:t
 </table>
 </body></html>
 """
+
+
+class HtmlReport(Exporter):
+    name = "html"
+    description = "the class report (--report, else report.html beside --out): one self-contained page"
+
+    def export(self, book: Gradebook, analysis: ClassAnalysis, options: ExportOptions) -> Export:
+        return Export({options.report or options.beside("report.html"): report_html(book, analysis)})

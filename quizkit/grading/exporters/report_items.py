@@ -87,7 +87,11 @@ def _head(current: str) -> str:
 
 
 def items_section(analysis: dict[str, Any], items: list[dict[str, Any]]) -> str:
-    """The "Items" section: reliability, flagged questions, the sortable table."""
+    """The "Items" section: reliability, flagged questions, the sortable table.
+
+    ``analysis`` is the class-level part (:attr:`ClassAnalysis.summary
+    <quizkit.grading.class_analysis.ClassAnalysis.summary>`), ``items`` the per-question one.
+    """
     parts = ['<h2 id="items">Items</h2>']
     if analysis["warning"]:
         parts.append(f'<p class="warning"><strong>Warning:</strong> {esc(analysis["warning"])}.</p>')
