@@ -37,7 +37,6 @@ from quizkit.grading.reading import (
 
 # Up to this many submissions are graded in this process: a pool costs more than it saves.
 INLINE_BATCH = 4
-NOT_GRADED = "not graded: no isolation available"
 
 
 # --------------------------------------------------------------------------- keys
@@ -105,22 +104,8 @@ def score_answer(q: Any, record: dict[str, Any], limits: Any, isolation: Any) ->
 
     checks = None
     try:
-        if q.type == "code":
-            if not isinstance(record["answer"], str):
-                raise AnswerError(f"a code answer is source text, not {type(record['answer']).__name__}")
-            if isolation is None:
-                points, correct, reason = 0.0, False, NOT_GRADED
-                checks = {"status": "not graded", "failed_check": None, "passed_checks": [], "message": NOT_GRADED,
-                          "isolation": "unavailable"}
-            else:
-                outcome, score = q.run(record["answer"], limits, hidden=True, isolation=isolation)
-                checks = {"status": outcome.status, "failed_check": outcome.failed_check,
-                          "passed_checks": list(outcome.passed_checks), "message": outcome.message,
-                          "isolation": outcome.isolation}
-                points, correct, reason = score.points, score.correct, score.feedback
-        else:
-            score = q.score(record["answer"])
-            points, correct, reason = score.points, score.correct, score.feedback
+        score, checks = q.grade(record["answer"], limits, isolation)
+        points, correct, reason = score.points, score.correct, score.feedback
     except AnswerError as e:
         points, correct, reason = 0.0, False, f"invalid answer: {e}"
     return AnswerGrade(
@@ -282,11 +267,8 @@ def grade_submissions(
 
 
 def column_for(lesson: str, q: Any) -> Column:
-    """The gradebook column of question ``q``: its points, concept tags and, for choice questions, the key."""
-    options, correct = (), ()
-    if q.type in ("single_choice", "multiple_choice"):
-        options = tuple(q.option_ids)
-        correct = (q.correct,) if isinstance(q.correct, str) else tuple(q.correct or ())
+    """The gradebook column of question ``q``: its points, concept tags and the options its type lists."""
+    options, correct = q.key_options()
     return Column(lesson, q.id, q.type, float(q.points), tuple(q.concepts), options, correct)
 
 
