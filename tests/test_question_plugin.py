@@ -138,3 +138,24 @@ def test_notebooks_answered_with_it_are_graded_by_the_cli(ordering, tmp_path):
     items = {i["question"]: i for i in json.loads(out.with_suffix(".json").read_text())["items"]}
     assert items["sorting/steps"]["type"] == "ordering" and items["sorting/steps"]["options"] == []
     assert [o["option"] for o in items["sorting/pick"]["options"]] == ["A", "B"]
+
+
+def test_the_registry_refuses_what_is_not_a_new_question_type(ordering):
+    from typing import Literal
+
+    from quizkit.quiz.questions import Question, question_class
+
+    class Essay:
+        type = "essay"
+
+    with pytest.raises(TypeError, match="a question type is a subclass of quizkit.quiz.questions.Question"):
+        register(Essay)
+
+    class Impostor(Question):
+        type: Literal["ordering"]
+
+    with pytest.raises(ValueError, match="question type 'ordering' is taken by quizkit_ordering.Ordering"):
+        register(Impostor)
+    assert question_class("ordering") is ordering
+    with pytest.raises(ValueError, match="unknown question type 'essay'; use one of single_choice, .*, ordering"):
+        question_class("essay")
