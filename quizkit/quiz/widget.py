@@ -220,7 +220,6 @@ class Quiz:
     def _text_fallback(self, q: Any) -> str:
         name = self._variable_name()
         lines = ["(Interactive widgets are not shown here. Answer in code instead:)"]
-        # Placeholders, never a real option or number: an example answer could be the key.
         *listing, call = q.fallback_lines(name, self.options(q.id))
         return "\n".join([*listing, *lines, call])
 

@@ -160,7 +160,10 @@ class Question(Strict):
     # ------------------------------------------------------------------ notebook
 
     def fallback_lines(self, quiz_name: str, options: Sequence[Any]) -> list[str]:
-        """How to answer in code, for front ends without widgets: a placeholder, never the key."""
+        """How to answer in code, for front ends without widgets: what to choose from, then (last) the call.
+
+        The call holds a placeholder, never a real answer: an example could be the key.
+        """
         return [f"  {quiz_name}.{self.answered_with}({self.id!r}, '<your answer>')"]
 
     def widget(self, options: Sequence[Any]) -> Any:
