@@ -42,19 +42,12 @@ _LAZY = {
     "PrecisionRecallDisplay": "quizkit.viz",
     "CalibrationDisplay": "quizkit.viz",
     "ClassificationReportDisplay": "quizkit.viz",
-    # the display names before issue 13, kept for notebooks saved with them
-    "ConfusionMatrixPlot": "quizkit.viz",
-    "LearningCurvePlot": "quizkit.viz",
-    "RocCurvePlot": "quizkit.viz",
-    "PrecisionRecallPlot": "quizkit.viz",
-    "ReliabilityDiagram": "quizkit.viz",
-    "ClassificationReportPlot": "quizkit.viz",
     "TemperatureScaling": "quizkit.metrics.calibration",
-    "top_losses": "quizkit.error_analysis",
-    "most_confused": "quizkit.error_analysis",
+    "top_losses": "quizkit.analysis.error_analysis",
+    "most_confused": "quizkit.analysis.error_analysis",
     "grade_submissions": "quizkit.grading",
-    "diagnose": "quizkit.diagnose",
-    "diagnose_predictions": "quizkit.diagnose",
+    "diagnose": "quizkit.analysis.diagnosis",
+    "diagnose_predictions": "quizkit.analysis.diagnosis",
     "expect_error": "quizkit.explain",
 }
 
@@ -64,6 +57,10 @@ __all__ = ["__version__", *_LAZY]
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
         return getattr(importlib.import_module(_LAZY[name]), name)
+    if not name.startswith("_"):  # an old display name warns, naming the release that removes it
+        viz = importlib.import_module("quizkit.viz")
+        if name in viz.RENAMED:
+            return viz.renamed(name)
     raise AttributeError(f"module 'quizkit' has no attribute {name!r}")
 
 

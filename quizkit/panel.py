@@ -32,9 +32,12 @@ from transformers import TrainerCallback
 
 from quizkit.data import TASKS
 from quizkit.models import BUNDLED
-from quizkit.train import RunConfig, RunResult, run
+from quizkit.metrics.registry import metric_names
+from quizkit.train import EVAL_STRATEGIES, PADDINGS, RunConfig, RunResult, run
+from quizkit.train.config import warn_class_weights_renamed
 
-METRIC_CHOICES = ("f1", "accuracy", "precision", "recall")
+# The panel starts where run() starts: the same defaults, from the one place that sets them.
+DEFAULTS = RunConfig()
 # Columns of the run table: (heading, how to read it from a RunResult). Related settings share
 # a column so that the table, with the four test metrics, fits a 1366 px wide screen.
 _CONFIG_COLUMNS = (
@@ -42,7 +45,7 @@ _CONFIG_COLUMNS = (
     ("data", lambda r: _data_text(r.data_description)),
     ("epochs · lr · batch", lambda r: f"{r.config.epochs:g} · {r.config.learning_rate:.0e} · {r.config.batch_size}"),
     ("length · padding", lambda r: f"{r.extra.get('max_length', r.config.max_length)} · {r.config.padding}"),
-    ("weights · patience", lambda r: f"{r.config.class_weights or 'none'} · {r.config.early_stopping_patience or 'off'}"),
+    ("weights · patience", lambda r: f"{r.config.class_weight or 'none'} · {r.config.early_stopping_patience or 'off'}"),
     ("steps", lambda r: f"{r.steps}/{r.planned_steps}{_stop_note(r)}"),
     ("time", lambda r: f"{r.wall_time_s:.0f} s"),
 )
@@ -103,16 +106,16 @@ class TrainingPanel:
         self.n = w.BoundedIntText(value=600, min=50, max=20000, step=50, description="examples (n)", style=style)
         self.positive_rate = w.FloatSlider(value=0.5, min=0.02, max=0.98, step=0.02, description="positive rate", style=style)
         self.epochs = w.BoundedFloatText(value=1.0, min=0.1, max=50, step=0.5, description="epochs", style=style)
-        self.learning_rate = w.FloatLogSlider(value=5e-5, base=10, min=-6, max=-2, step=0.1, readout_format=".0e",
+        self.learning_rate = w.FloatLogSlider(value=DEFAULTS.learning_rate, base=10, min=-6, max=-2, step=0.1, readout_format=".0e",
                                               description="learning rate", style=style)
         self.batch_size = w.Dropdown(options=[4, 8, 16, 32, 64], value=16, description="batch size", style=style)
         self.max_length = w.Dropdown(options=[16, 32, 64, 128, 256, 512], value=128, description="max length", style=style)
-        self.padding = w.ToggleButtons(options=["dynamic", "max_length"], value="dynamic", description="padding", style=style)
-        self.eval_strategy = w.Dropdown(options=["epoch", "steps", "no"], value="epoch", description="evaluate every", style=style)
+        self.padding = w.ToggleButtons(options=list(PADDINGS), value=DEFAULTS.padding, description="padding", style=style)
+        self.eval_strategy = w.Dropdown(options=list(EVAL_STRATEGIES), value=DEFAULTS.eval_strategy, description="evaluate every", style=style)
         self.early_stopping_patience = w.BoundedIntText(value=0, min=0, max=20, description="patience (0=off)", style=style)
         # "none" as a value, not None: a Dropdown whose value is None shows an empty box.
-        self.class_weights = w.Dropdown(options=["none", "balanced"], value="none", description="class weights", style=style)
-        self.metric = w.Dropdown(options=list(METRIC_CHOICES), value="f1", description="metric", style=style)
+        self.class_weight = w.Dropdown(options=["none", "balanced"], value="none", description="class weights", style=style)
+        self.metric = w.Dropdown(options=list(metric_names()), value=DEFAULTS.metric_for_best_model, description="metric", style=style)
         self.run_button = w.Button(description="Run", button_style="success", icon="play")
         self.stop_button = w.Button(description="Stop", button_style="danger", icon="stop", disabled=True)
         self.progress_bar = w.IntProgress(value=0, min=0, max=1, description="progress")
@@ -131,7 +134,7 @@ class TrainingPanel:
         self.run_button.on_click(self._on_run)
         self.stop_button.on_click(self._on_stop)
         form = w.VBox([
-            w.HBox([w.VBox([self.model, self.task, self.n, self.positive_rate, self.class_weights, self.metric]),
+            w.HBox([w.VBox([self.model, self.task, self.n, self.positive_rate, self.class_weight, self.metric]),
                     w.VBox([self.epochs, self.learning_rate, self.batch_size, self.max_length, self.eval_strategy,
                             self.early_stopping_patience])]),
             self.padding,
@@ -153,10 +156,13 @@ class TrainingPanel:
     def set(self, **values: Any) -> TrainingPanel:
         """Set form fields by name (``panel.set(model="tiny", epochs=2)``); returns the panel."""
         for name, value in values.items():
+            if name == "class_weights":
+                warn_class_weights_renamed("TrainingPanel.set")
+                name = "class_weight"
             control = self._controls().get(name)
             if control is None:
                 raise ValueError(f"TrainingPanel.set: unknown field {name!r}; fields are {sorted(self._controls())}")
-            if name == "class_weights" and value is None:
+            if name == "class_weight" and value is None:
                 value = "none"  # RunConfig's spelling of the same choice
             try:
                 control.value = value
@@ -177,7 +183,7 @@ class TrainingPanel:
             eval_strategy=self.eval_strategy.value,
             early_stopping_patience=self.early_stopping_patience.value or None,
             metric_for_best_model=self.metric.value,
-            class_weights=None if self.class_weights.value == "none" else self.class_weights.value,
+            class_weight=None if self.class_weight.value == "none" else self.class_weight.value,
             disable_tqdm=True,
         )
 
@@ -314,5 +320,5 @@ class TrainingPanel:
 
     def _controls(self) -> dict[str, Any]:
         names = ("model", "task", "n", "positive_rate", "epochs", "learning_rate", "batch_size", "max_length",
-                 "padding", "eval_strategy", "early_stopping_patience", "class_weights", "metric")
+                 "padding", "eval_strategy", "early_stopping_patience", "class_weight", "metric")
         return {name: getattr(self, name) for name in names}

@@ -1,6 +1,9 @@
 """Shared test set-up: the whole suite runs offline, headless and on the CPU."""
 
 import os
+import socket
+
+import pytest
 
 # Tests must never reach the Hub; quizkit's own loaders then fail fast with a clear error.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -9,3 +12,30 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("MPLBACKEND", "Agg")
 # Two cores: keep torch from oversubscribing them when pytest runs subprocesses too.
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m "not slow" deselects
+def pytest_collection_modifyitems(items):
+    # The fast loop (-m "not slow") leaves out what starts a browser or executes a lesson
+    # notebook, whichever file or plugin collected it.
+    for item in items:
+        if item.get_closest_marker("browser") or item.path.suffix == ".ipynb":
+            item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture
+def socket_connections(monkeypatch):
+    """Every ``(address, timeout)`` a socket tries to connect to during the test.
+
+    "Fails fast" is checked by what was attempted (no connection at all, or one with a short
+    timeout), not by a wall clock that a loaded machine would break.
+    """
+    attempts = []
+    connect = socket.socket.connect
+
+    def recording_connect(self, address):
+        attempts.append((address, self.gettimeout()))
+        return connect(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", recording_connect)
+    return attempts

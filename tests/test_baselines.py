@@ -1,4 +1,4 @@
-"""quizkit.baselines: majority and TF-IDF baselines agree with scikit-learn and act like runs."""
+"""quizkit.analysis.baselines: majority and TF-IDF baselines agree with scikit-learn and act like runs."""
 
 import numpy as np
 import pytest
@@ -8,10 +8,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import balanced_accuracy_score, matthews_corrcoef
 from sklearn.pipeline import make_pipeline
 
-from quizkit.baselines import majority, tfidf_logreg
+from quizkit.analysis import diagnose, diagnose_predictions, majority, tfidf_logreg
 from quizkit.data import make_dataset
-from quizkit.diagnose import diagnose, diagnose_predictions
-from quizkit.metrics import from_predictions
 from quizkit.train import load_run
 from quizkit.viz import ConfusionMatrixDisplay, ThresholdExplorer
 
@@ -55,8 +53,8 @@ def test_tfidf_without_class_weights_is_scikit_learns_unweighted_fit(data):
         LogisticRegression(C=1.0, max_iter=2000, random_state=0),
     ).fit(data["train"]["text"], data["train"]["label"])
     np.testing.assert_allclose(result.test_scores, pipeline.predict_proba(data["test"]["text"])[:, 1])
-    assert result.config.class_weights is None
-    assert tfidf_logreg(data, C=1.0).config.class_weights == "balanced"
+    assert result.config.class_weight is None
+    assert tfidf_logreg(data, C=1.0).config.class_weight == "balanced"
     with pytest.raises(ValueError, match="class_weight must be 'balanced' or None, got 'even'"):
         tfidf_logreg(data, class_weight="even")
 
@@ -97,41 +95,50 @@ def test_diagnose_says_when_a_run_does_not_beat_the_baseline(data):
     strong = tfidf_logreg(data)
     # A run no better than always answering "legit" does not beat the TF-IDF baseline ...
     finding = diagnose_predictions(labels, np.zeros_like(labels), baseline=strong).get("not-better-than-baseline")
-    assert finding is not None and finding.evidence["baseline"] == pytest.approx(strong.test_metrics.mcc)
-    assert finding.evidence["run"] == 0.0
-    # ... a perfect run beats the majority baseline (its MCC interval is [0, 0]), but not TF-IDF here:
-    # on 60 test texts TF-IDF's interval reaches 1.0. A MetricReport works as well as a RunResult.
-    lazy = majority(data).test_metrics
-    assert diagnose_predictions(labels, labels, baseline=lazy).get("not-better-than-baseline") is None
-    if strong.test_metrics.interval("mcc")[1] >= 1.0:
-        assert diagnose_predictions(labels, labels, baseline=strong.test_metrics).get("not-better-than-baseline")
-    # The same predictions as the baseline do not beat it.
-    same = diagnose(strong, baseline=strong, baseline_metric="balanced_accuracy")
-    assert "not-better-than-baseline" in same.codes
+    assert finding is not None and finding.evidence["baseline"] == pytest.approx(matthews_corrcoef(labels, strong.test_predictions))
+    assert finding.evidence["run"] == 0.0 and finding.evidence["high"] < 0
+    assert "tfidf-logreg baseline" in finding.explanation
+    # ... a perfect run beats the majority baseline: every example it gets right and the
+    # baseline gets wrong counts, and there are enough of them.
+    assert diagnose_predictions(labels, labels, baseline=majority(data)).get("not-better-than-baseline") is None
+    # The same predictions as the baseline do not beat it: their difference is exactly 0.
+    same = diagnose(strong, baseline=strong, baseline_metric="balanced_accuracy").get("not-better-than-baseline")
+    assert same is not None and (same.evidence["low"], same.evidence["high"]) == (0.0, 0.0)
     with pytest.raises(ValueError, match="baseline_metric"):
         diagnose_predictions(labels, labels, baseline=strong, baseline_metric="auc")
 
 
-def test_diagnose_uses_the_baseline_interval_when_the_report_has_one(data):
+def test_a_baseline_is_judged_by_a_paired_comparison_not_by_its_own_interval():
+    # The run gets right every example the baseline gets right, and 14 more of 200: each
+    # model's own 95% interval for accuracy reaches into the other's, yet the pairing shows
+    # the run better (all 14 disagreements go its way).
+    from statsmodels.stats.contingency_tables import mcnemar
+    from statsmodels.stats.proportion import proportion_confint
+
+    y = np.array([0, 1] * 100)
+    baseline = y.copy()
+    baseline[:40] = 1 - baseline[:40]  # 160 of 200 right
+    run = y.copy()
+    run[:26] = 1 - run[:26]  # the same mistakes but 14 of them fixed: 174 right
+    base_low, base_high = proportion_confint(160, 200, method="wilson")
+    run_low, run_high = proportion_confint(174, 200, method="wilson")
+    assert run_low < base_high  # the two separate intervals overlap
+    diagnosis = diagnose_predictions(y, run, baseline=baseline, baseline_metric="accuracy")
+    assert diagnosis.get("not-better-than-baseline") is None
+    # With only 2 of the 40 fixed, the paired interval reaches 0 and the finding stands.
+    weaker = y.copy()
+    weaker[:38] = 1 - weaker[:38]
+    finding = diagnose_predictions(y, weaker, baseline=baseline, baseline_metric="accuracy").get("not-better-than-baseline")
+    assert finding is not None and finding.evidence["low"] <= 0 < finding.evidence["high"]
+    table = [[160, 0], [2, 38]]  # rows: baseline right/wrong; columns: run right/wrong
+    assert finding.evidence["p_value"] == pytest.approx(mcnemar(table, exact=True).pvalue)
+    assert finding.evidence["difference"] == pytest.approx(2 / 200)
+
+
+def test_a_baseline_needs_its_predictions_on_the_same_examples(data):
     labels = np.asarray(data["test"]["label"])
-
-    class WithInterval:
-        """A MetricReport that knows its uncertainty (the uncertainty issue adds ``interval``)."""
-
-        mcc = 0.5
-
-        def interval(self, metric):
-            return (0.4, 0.6)
-
-    predictions = labels.copy()
-    # Flip predictions until the run's MCC sits between the baseline value and the interval's top.
-    rng = np.random.default_rng(0)
-    for i in rng.permutation(len(labels)):
-        predictions[i] = 1 - predictions[i]
-        if from_predictions(labels, predictions).mcc < 0.58:
-            break
-    mcc = from_predictions(labels, predictions).mcc
-    assert 0.5 < mcc < 0.6
-    finding = diagnose_predictions(labels, predictions, baseline=WithInterval()).get("not-better-than-baseline")
-    assert finding is not None and finding.evidence["baseline_interval"] == (0.4, 0.6)
-    assert "inside its interval" in finding.explanation
+    strong = tfidf_logreg(data)
+    with pytest.raises(TypeError, match="predictions on the same test examples"):
+        diagnose_predictions(labels, labels, baseline=strong.test_metrics)
+    with pytest.raises(ValueError, match="other examples"):
+        diagnose_predictions(labels[::-1], labels, baseline=strong)

@@ -10,7 +10,6 @@ several seeds at the end.
 from __future__ import annotations
 
 import itertools
-import math
 import warnings
 from pathlib import Path
 
@@ -111,7 +110,8 @@ def test_brier_and_log_loss_match_scikit_learn(binary, multiclass):
 def test_temperature_matches_the_closed_form():
     # Every example says 0.9 and 80 % are right: the NLL optimum makes sigmoid(logit(0.9)/T) = 0.8.
     y = np.r_[np.ones(80, int), np.zeros(20, int)]
-    ts = TemperatureScaling.fit(y, np.full(100, 0.9))
+    ts = TemperatureScaling()
+    assert ts.fit(y, np.full(100, 0.9)) is ts  # scikit-learn's contract: fit returns the estimator
     assert ts.temperature == pytest.approx(logit(0.9) / logit(0.8), rel=1e-4)
     assert ts.transform(np.array([0.9]))[0] == pytest.approx(0.8, abs=1e-4)
     assert ts.nll_after < ts.nll_before and ts.n == 100
@@ -119,23 +119,23 @@ def test_temperature_matches_the_closed_form():
 
 def test_temperature_minimises_the_validation_log_loss(multiclass):
     y, probs = multiclass
-    ts = TemperatureScaling.fit(y, probs)
+    ts = TemperatureScaling().fit(y, probs)
     assert ts.temperature > 1  # the labels were drawn from the softened distribution
     best = sk_log_loss(y, ts.transform(probs))
     assert best == pytest.approx(ts.nll_after, rel=1e-6)
     for factor in (0.9, 1.1):
-        other = TemperatureScaling(ts.temperature * factor, math.nan, math.nan, len(y))
+        other = TemperatureScaling(ts.temperature * factor)
         assert sk_log_loss(y, other.transform(probs)) > best
 
 
 def test_temperature_keeps_every_prediction_and_the_ranking(binary, multiclass):
     _, p = binary
-    scaled = TemperatureScaling(2.5, 0, 0, 0).transform(p)
+    scaled = TemperatureScaling(2.5).transform(p)
     assert np.array_equal(scaled >= 0.5, p >= 0.5)
     assert np.array_equal(np.argsort(scaled, kind="stable"), np.argsort(p, kind="stable"))
     np.testing.assert_allclose(scaled, expit(logit(np.clip(p, 1e-12, 1 - 1e-12)) / 2.5), atol=1e-9)
     _, probs = multiclass
-    assert np.array_equal(TemperatureScaling(0.5, 0, 0, 0).transform(probs).argmax(axis=1), probs.argmax(axis=1))
+    assert np.array_equal(TemperatureScaling(0.5).transform(probs).argmax(axis=1), probs.argmax(axis=1))
 
 
 def test_runs_without_validation_scores_get_a_clear_error():

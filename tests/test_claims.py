@@ -22,7 +22,7 @@ import pytest
 import yaml
 from scipy import stats
 
-from quizkit.baselines import tfidf_logreg
+from quizkit.analysis.baselines import tfidf_logreg
 from quizkit.data import find_overlap, make_dataset, tokenize
 from quizkit.metrics import from_predictions
 from quizkit.train import run
@@ -267,6 +267,7 @@ def _claim_params():
         yield pytest.param(claim, id=claim["id"], marks=marks)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("claim", list(_claim_params()))
 def test_claim_holds_over_seeds(claim):
     check = CHECKS[claim["check"]]

@@ -39,12 +39,12 @@ def test_a_single_train_loss_log_is_drawn_as_a_marker():
 
 def test_class_weights_dropdown_shows_none_and_maps_to_no_weights():
     panel = TrainingPanel()
-    assert (panel.class_weights.label, panel.class_weights.index) == ("none", 0)
-    assert panel.config().class_weights is None
-    assert panel.set(class_weights="balanced").config().class_weights == "balanced"
-    assert panel.set(class_weights=None).class_weights.label == "none"  # RunConfig's spelling works too
-    with pytest.raises(ValueError, match="class_weights"):
-        panel.set(class_weights="inverse")
+    assert (panel.class_weight.label, panel.class_weight.index) == ("none", 0)
+    assert panel.config().class_weight is None
+    assert panel.set(class_weight="balanced").config().class_weight == "balanced"
+    assert panel.set(class_weight=None).class_weight.label == "none"  # RunConfig's spelling works too
+    with pytest.raises(ValueError, match="class_weight"):
+        panel.set(class_weight="inverse")
 
 
 def test_run_table_groups_settings_into_few_columns():

@@ -129,6 +129,7 @@ def test_the_scan_passes_clean_text_and_flags_a_stack_of_bars():
     assert problems_in(_notebook(bar, bar, bar)) == ["cell 0: a stack of 3 progress bars"]
 
 
+@pytest.mark.slow
 def test_a_tiny_run_in_a_kernel_leaves_only_clean_outputs():
     """run() and tokenize() in a real kernel: no warning box, no stack of bars, the tiny model's info line."""
     from nbclient import NotebookClient

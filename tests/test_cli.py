@@ -3,6 +3,8 @@
 import subprocess
 import sys
 
+import pytest
+
 import quizkit
 from quizkit.cli import COMMANDS
 
@@ -30,6 +32,7 @@ def test_unknown_command_is_an_error():
     assert "invalid choice" in result.stderr
 
 
+@pytest.mark.slow
 def test_every_command_has_its_own_help():
     for name in COMMANDS:
         result = _quizkit(name, "--help")

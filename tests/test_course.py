@@ -145,7 +145,7 @@ def test_committed_notebook_holds_a_complete_run(lesson):
             pytest.fail(f"{lesson}: cell {cell.execution_count} failed: {errors[0].ename}: {errors[0].evalue}")
 
 
-# --------------------------------------------------------------------------- bank texts (issue 10)
+# --------------------------------------------------------------------------- bank texts
 
 
 def _single_choice(bank):

@@ -131,6 +131,6 @@ def test_two_curves_share_one_axes():
 
 
 def test_multiclass_run_is_refused_with_its_classes():
-    run = SimpleNamespace(label_names=["a", "b", "c"], test_labels=[0, 1, 2], test_scores=np.full((3, 3), 1 / 3))
+    run = SimpleNamespace(label_names=["a", "b", "c"], test_labels=[0, 1, 2], test_predictions=[0, 0, 0], test_scores=np.full((3, 3), 1 / 3))
     with pytest.raises(ValueError, match="binary run"):
         RocCurveDisplay.from_run(run)

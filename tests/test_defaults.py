@@ -113,6 +113,7 @@ def _train_sampler(result):
         trainer.args.train_sampling_strategy = after
 
 
+@pytest.mark.slow
 def test_a_default_run_takes_auto_epochs_with_length_grouped_batches(auto_run):
     n_train = 140
     # Tiny trains on a CPU here: the cap applies, but these short texts are far below it.
@@ -127,10 +128,11 @@ def test_a_default_run_takes_auto_epochs_with_length_grouped_batches(auto_run):
     assert rates[0] < max(rates) and rates[-1] < max(rates)
     assert trainer.args.get_warmup_steps(auto_run.planned_steps) == math.ceil(0.1 * auto_run.planned_steps)
     # 30% positives: the run proposes class weights and shows the proposal, but does not apply them.
-    assert auto_run.extra["proposed_class_weights"] == "balanced" and auto_run.class_weights is None
-    assert "class_weights='balanced'" in auto_run._repr_html_()
+    assert auto_run.extra["proposed_class_weight"] == "balanced" and auto_run.class_weight is None
+    assert "class_weight='balanced'" in auto_run._repr_html_()
 
 
+@pytest.mark.slow
 def test_length_grouped_batches_hold_texts_of_similar_length(auto_run):
     trainer = auto_run.trainer
     lengths = np.array([len(ids) for ids in trainer.train_dataset["input_ids"]])
@@ -144,6 +146,7 @@ def test_length_grouped_batches_hold_texts_of_similar_length(auto_run):
     assert grouped_padding < random_padding
 
 
+@pytest.mark.slow
 def test_time_budget_stops_training_and_the_run_is_still_evaluated():
     data = make_dataset("spam", n=200, seed=0)
     result = run(data=data, epochs=50, time_budget_s=0.5, eval_strategy="no", **TINY)
@@ -157,6 +160,7 @@ def test_runs_saved_before_length_grouping_load_as_random_batches():
     assert load_run(OLD_RUN).config.train_sampling_strategy == "random"
 
 
+@pytest.mark.slow
 def test_a_default_run_on_a_cpu_cuts_long_texts_and_keeps_its_epochs(tmp_path):
     data = make_dataset("spam", n=200, seed=0)
     long = data.map(lambda row: {"text": " ".join([row["text"]] * 10)})

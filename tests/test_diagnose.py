@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import balanced_accuracy_score, matthews_corrcoef, precision_score, recall_score
 
-from quizkit.diagnose import Diagnosis, Finding, diagnose, diagnose_predictions
+from quizkit.analysis.diagnosis import Diagnosis, Finding, diagnose, diagnose_predictions
 
 
 def fraud_predictions(n=1000, n_fraud=25, caught=3, false_alarms=2):
@@ -274,6 +274,7 @@ def test_finding_rejects_unknown_severity():
         Finding("x", "critical", "t")
 
 
+@pytest.mark.slow
 def test_diagnose_a_real_training_run(tmp_path):
     """A real (tiny, random-init) run on a leaky, imbalanced fraud set."""
     import warnings
@@ -293,6 +294,7 @@ def test_diagnose_a_real_training_run(tmp_path):
     assert "leakage" not in diagnose(result, train_texts=None).codes
 
 
+@pytest.mark.slow
 def test_diagnosing_loads_no_plotting():
     """diagnose reads metrics (MetricReport, learning_curve), never viz: a fresh interpreter shows it."""
     import json
@@ -301,7 +303,7 @@ def test_diagnosing_loads_no_plotting():
 
     code = (
         "import json, sys\n"
-        "from quizkit.diagnose import diagnose_predictions\n"
+        "from quizkit.analysis.diagnosis import diagnose_predictions\n"
         "history = [{'loss': 0.5, 'step': 1}, {'eval_loss': 0.4, 'step': 1}, {'loss': 0.1, 'step': 2}, {'eval_loss': 0.9, 'step': 2}]\n"
         "d = diagnose_predictions([0] * 95 + [1] * 5, [0] * 100, log_history=history)\n"
         "print(json.dumps([d.codes, sorted(m for m in sys.modules if m.startswith(('quizkit.viz', 'matplotlib')))]))\n"

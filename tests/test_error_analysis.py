@@ -1,12 +1,12 @@
-"""quizkit.error_analysis: likely label errors are found in out-of-fold baseline probabilities."""
+"""quizkit.analysis.error_analysis: likely label errors are found in out-of-fold baseline probabilities."""
 
 import numpy as np
 import pytest
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
-from quizkit.baselines import tfidf_pipeline
+from quizkit.analysis.baselines import tfidf_pipeline
 from quizkit.data import make_dataset
-from quizkit.error_analysis import (
+from quizkit.analysis.error_analysis import (
     confident_label_issues,
     likely_label_errors,
     out_of_fold_probabilities,

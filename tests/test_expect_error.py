@@ -67,6 +67,7 @@ def test_needs_exception_classes():
             pass
 
 
+@pytest.mark.slow
 def test_run_all_goes_on_in_a_real_kernel(tmp_path):
     """In Jupyter: the traceback (no machine paths) and then the box; the next cell still runs."""
     import nbformat

@@ -209,6 +209,7 @@ def test_every_entry_has_a_real_trigger():
     assert triggered | {"gradient-checkpointing-renamed"} == {e.id for e in CATALOGUE}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("key", sorted(TRIGGERS))
 def test_real_error_is_explained_by_its_entry(key, kit):
     with warnings.catch_warnings():
@@ -220,6 +221,7 @@ def test_real_error_is_explained_by_its_entry(key, kit):
     assert explanation.entry.id == key.split("#")[0], f"{type(caught.value).__name__}: {caught.value}"
 
 
+@pytest.mark.slow
 def test_gradient_checkpointing_warning_is_explained(kit):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -229,6 +231,7 @@ def test_gradient_checkpointing_warning_is_explained(kit):
     assert explain(future[0]).entry.id == "gradient-checkpointing-renamed"
 
 
+@pytest.mark.slow
 def test_pre_v5_missing_model_wording_is_not_reproducible_but_recognised(kit):
     with pytest.raises(RuntimeError) as caught:
         Trainer(args=kit.args())
@@ -344,6 +347,7 @@ def test_unregister_restores_the_previous_handler(shell, capsys):
     shell.set_custom_exc((), None)
 
 
+@pytest.mark.slow
 def test_box_follows_the_error_in_a_real_kernel(tmp_path):
     """In Jupyter the error output comes first, then the box as HTML with a text fallback."""
     import nbformat

@@ -3,13 +3,14 @@
 The exported script running and reproducing a run's metrics is tested in test_train.py.
 """
 
+import dataclasses
 import json
 import subprocess
 import sys
 
 import pytest
 
-from quizkit.train import RunResult, load_run, script_template
+from quizkit.train import load_run, script_template
 from quizkit.train.export import SETTINGS_END, SETTINGS_START, TEMPLATE, fill_settings, run_settings, trainer_script
 
 
@@ -32,7 +33,7 @@ def test_an_exported_script_is_the_template_with_other_settings_only():
     assert _outside_settings(script) == _outside_settings(TEMPLATE.read_text())
     namespace: dict = {}
     exec(compile(script, "exported.py", "exec"), namespace)  # defines names only: main() is not called
-    assert namespace["CLASS_WEIGHTS"] == result.class_weights != script_template.CLASS_WEIGHTS
+    assert namespace["CLASS_WEIGHT"] == result.class_weight != script_template.CLASS_WEIGHT
     assert namespace["TRAINING_ARGUMENTS"] == result.extra["training_arguments"]
     assert namespace["DATA"] == {k: v for k, v in result.data_description.items() if k != "source"}
     assert namespace["MODEL"] == "minilm" and namespace["BUNDLED_MODEL"] is True
@@ -44,13 +45,13 @@ def test_a_template_and_an_exporter_that_disagree_fail_loudly():
         fill_settings(block, {"MODEL": "minilm", "SEED": 0})
 
 
+@pytest.mark.slow
 def test_a_hub_model_on_your_own_data_exports_a_script_that_loads_no_quizkit(tmp_path):
     recorded = load_run("overfit-minilm")
-    result = RunResult(**{
-        **recorded.__dict__,
-        "config": type(recorded.config)(model="someone/distilbert-reviews", seed=recorded.config.seed),
-        "data_description": {"source": "custom", "n_train": 480},
-    })
+    result = dataclasses.replace(
+        recorded, config=type(recorded.config)(model="someone/distilbert-reviews", seed=recorded.config.seed),
+        data_description={"source": "custom", "n_train": 480},
+    )
     path = result.export_trainer_script(tmp_path / "hub.py")
     source = path.read_text()
     assert "MODEL = 'someone/distilbert-reviews'\n" in source and "BUNDLED_MODEL = False\n" in source

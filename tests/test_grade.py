@@ -19,6 +19,9 @@ from quizkit.quiz.records import MIME_TYPE
 FIXTURES = Path(__file__).parent / "fixtures" / "grading"
 NOTEBOOK = FIXTURES / "grading-demo.ipynb"
 KEY = FIXTURES / "grading-demo.yaml"
+# The class is real notebooks executed in kernels: seconds before the first test.
+pytestmark = pytest.mark.slow
+
 LIMITS = Limits(wall_s=20, cpu_s=2, memory_mb=1024)
 RIGHT_CODE = "def double(x):\n    return 2 * x\n"
 
@@ -331,7 +334,6 @@ def test_progress_bar_on_a_terminal_plain_counts_otherwise(iso, klass):
     assert log.getvalue().splitlines() == [f"graded {i}/6" for i in range(1, 7)]
 
 
-@pytest.mark.slow
 def test_a_real_lesson_notebook_scripted_and_graded(tmp_path):
     iso = bwrap_or_skip()
     from quizkit.quiz.loading import load_bank

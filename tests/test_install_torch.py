@@ -74,6 +74,7 @@ def test_the_cpu_index_url_is_written_once():
     assert holders == ["tools/install_torch.py"]
 
 
+@pytest.mark.slow
 def test_report_names_the_build():
     import torch
 

@@ -55,6 +55,7 @@ def test_setup_failure_is_reported_as_the_questions_fault():
     assert got.status == "setup" and got.detail["raised"]["type"] == "ModuleNotFoundError"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("source", "status", "message"), [
     # a long wall limit: on a busy shared machine one CPU second can take many wall seconds
     ("def f(x):\n    while True:\n        pass\n", "timeout", "more than 1 s of CPU time"),
@@ -188,6 +189,7 @@ def test_bwrap_child_sees_no_grader_environment_no_key_and_a_small_tmpfs(tmp_pat
     assert got.isolation == "bwrap"
 
 
+@pytest.mark.slow
 def test_bwrap_timeout_leaves_no_process_behind():
     isolation = bwrap_or_skip()
     marker = "qk-isolation-sleeper-5521"
@@ -222,6 +224,7 @@ sys.exit(main(sys.argv[1:]))
 """
 
 
+@pytest.mark.slow
 def test_grade_check_lessons_and_release_work_without_the_ml_stack(tmp_path):
     def run(*args):
         return subprocess.run([sys.executable, "-c", BLOCK_ML, *map(str, args)], capture_output=True, text=True,

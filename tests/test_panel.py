@@ -19,6 +19,7 @@ def _wait_for(condition, timeout=300.0):
         time.sleep(0.02)
 
 
+@pytest.mark.slow
 def test_two_runs_draw_curves_and_fill_the_table():
     panel = TrainingPanel().set(epochs=2, **SMALL)
     assert panel.plot.value == panel.empty_plot and "compared here" in panel.table.value
@@ -36,15 +37,16 @@ def test_two_runs_draw_curves_and_fill_the_table():
     assert "step 12/12" in panel.progress.value and panel.progress_bar.value == 12
     assert not panel.run_button.disabled and panel.stop_button.disabled
 
-    panel.set(task="spam", positive_rate=0.2, class_weights="balanced", epochs=1)
+    panel.set(task="spam", positive_rate=0.2, class_weight="balanced", epochs=1)
     panel.run_button.click()
     panel.wait(timeout=600)
     assert panel.error is None and len(panel.runs) == 2
     assert panel.table.value.count("<tr>") == 3
-    assert panel.last_run.config.class_weights == "balanced"
+    assert panel.last_run.config.class_weight == "balanced"
     assert panel.last_run.data_description["positive_rate"] == 0.2
 
 
+@pytest.mark.slow
 def test_stop_ends_the_run_early_and_keeps_its_metrics():
     panel = TrainingPanel().set(epochs=30, **SMALL)
     planned = 30 * 6  # 84 training examples in batches of 16
@@ -76,12 +78,12 @@ def test_an_error_in_the_training_thread_is_shown_and_kept():
 def test_form_values_become_the_run_config():
     panel = TrainingPanel().set(model="tiny", task="fraud", n=300, positive_rate=0.1, epochs=3, batch_size=8,
                                 max_length=64, padding="max_length", eval_strategy="steps",
-                                early_stopping_patience=2, class_weights="balanced", metric="recall")
+                                early_stopping_patience=2, class_weight="balanced", metric="recall")
     config = panel.config()
     assert config.data == {"task": "fraud", "n": 300, "positive_rate": 0.1}
     assert (config.epochs, config.batch_size, config.max_length, config.padding) == (3.0, 8, 64, "max_length")
     assert (config.eval_strategy, config.early_stopping_patience, config.metric_for_best_model) == ("steps", 2, "recall")
-    assert config.class_weights == "balanced" and config.disable_tqdm
+    assert config.class_weight == "balanced" and config.disable_tqdm
     assert TrainingPanel().set(early_stopping_patience=0).config().early_stopping_patience is None
 
 

@@ -111,6 +111,7 @@ def test_a_quiz_asks_and_records_it(ordering, tmp_path):
     assert result.record["correct"] is True
 
 
+@pytest.mark.slow
 def test_notebooks_answered_with_it_are_graded_by_the_cli(ordering, tmp_path):
     course = tmp_path / "course"
     key = write_bank(course)

@@ -156,6 +156,7 @@ def _execute(tmp_path, cells):
     return path, nbformat.read(path, as_version=4)
 
 
+@pytest.mark.slow
 def test_notebook_answers_are_saved_in_the_notebook(tmp_path):
     path, nb = _execute(tmp_path, [
         f"from quizkit import Quiz\nquiz = Quiz({str(DEMO)!r}, student='ada')",
@@ -210,6 +211,7 @@ def test_code_question_runs_the_checks_in_the_sandbox(capsys):
     assert (quiz.state("write-double").attempts, quiz.state("write-double").correct) == (2, True)
 
 
+@pytest.mark.slow
 def test_notebook_code_checks_survive_errors_loops_and_floods(tmp_path):
     path, nb = _execute(tmp_path, [
         # Short limits keep the endless loop below from holding the test for the default 30 s.
@@ -239,6 +241,7 @@ def test_notebook_code_checks_survive_errors_loops_and_floods(tmp_path):
     assert not any(o.get("output_type") == "error" for c in nb.cells for o in c.outputs)
 
 
+@pytest.mark.slow
 def test_an_error_in_the_submit_callback_is_shown_in_the_cell(tmp_path):
     """A Submit click runs in a widget callback: its error lands in the question's feedback
     Output (saved with the notebook's widget state), not in JupyterLab's log console."""

@@ -42,6 +42,9 @@ KEY_CANARY = "CANARY-KEY-5f0c2a"
 VICTIM_CANARY = "CANARY-VICTIM-91be77"
 ENV_CANARY = "CANARY-ENV-3e8d19"
 CANARIES = (KEY_CANARY, VICTIM_CANARY, ENV_CANARY)
+# Forty-odd attacks, each in its own sandbox: tens of seconds.
+pytestmark = pytest.mark.slow
+
 LIMITS = Limits(wall_s=10, cpu_s=3, memory_mb=1024, tmpfs_mb=16)
 RIGHT = {"pick": "B", "evens": ["A", "C"], "ratio": 0.75, "word": "recall"}
 WRONG = {"pick": "A", "evens": ["B"], "ratio": 0.1, "word": "nothing"}

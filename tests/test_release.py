@@ -79,6 +79,7 @@ def test_quiz_on_a_released_copy_gives_feedback_and_records_the_source_hash(tmp_
     assert quiz.state("absolute-number").correct is False
 
 
+@pytest.mark.slow
 def test_release_command(tmp_path):
     def release(*args):
         return subprocess.run([sys.executable, "-m", "quizkit.cli", "release", *map(str, args)],

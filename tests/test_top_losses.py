@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import classification_report, confusion_matrix, log_loss
 
-from quizkit.error_analysis import most_confused, top_losses
+from quizkit.analysis.error_analysis import most_confused, top_losses
 from quizkit.train import load_run
 from quizkit.viz.report import ClassificationReportDisplay
 

@@ -1,5 +1,6 @@
 """quizkit.train: real Trainer runs (tiny model, a few hundred generated examples)."""
 
+import dataclasses
 import json
 import os
 import resource
@@ -31,6 +32,7 @@ def spam_run() -> RunResult:
     return run(data={"task": "spam", "n": 240}, epochs=2, learning_rate=2e-3, batch_size=16, **TINY)
 
 
+@pytest.mark.slow
 def test_run_records_curves_predictions_and_metrics(spam_run):
     result = spam_run
     losses = [entry["loss"] for entry in result.log_history if "loss" in entry]
@@ -62,6 +64,7 @@ def test_run_records_curves_predictions_and_metrics(spam_run):
     assert "<table>" in result._repr_html_()
 
 
+@pytest.mark.slow
 def test_multiclass_run_keeps_the_probability_matrix():
     result = run(data={"task": "support", "n": 160}, epochs=1, **TINY)
     assert result.label_names == ["billing", "technical", "shipping", "account"]
@@ -79,6 +82,7 @@ def test_multiclass_run_keeps_the_probability_matrix():
         run(data={"task": "support", "n": 60}, threshold=0.5, **TINY)
 
 
+@pytest.mark.slow
 def test_save_and_load_round_trip(spam_run, tmp_path):
     spam_run.save(tmp_path / "run")
     loaded = load_run(tmp_path / "run")
@@ -99,6 +103,7 @@ def test_save_and_load_round_trip(spam_run, tmp_path):
     assert ThresholdExplorer.from_run(loaded).metrics_at(0.5)["tp"] == loaded.test_metrics.to_dict()["tp"]
 
 
+@pytest.mark.slow
 def test_threshold_is_chosen_on_validation_and_reported_on_test(spam_run, tmp_path):
     val_y, val_s = spam_run.validation_labels, spam_run.validation_scores
     threshold = spam_run.choose_threshold("f1")
@@ -114,6 +119,7 @@ def test_threshold_is_chosen_on_validation_and_reported_on_test(spam_run, tmp_pa
     assert load_run(tmp_path / "run").choose_threshold("f1") == threshold
 
 
+@pytest.mark.slow
 def test_runs_saved_before_validation_scores_load_with_none(spam_run, tmp_path):
     path = spam_run.save(tmp_path / "old")
     payload = json.loads(path.read_text())
@@ -131,19 +137,20 @@ def test_load_run_says_what_is_missing(tmp_path):
         load_run(tmp_path)
 
 
+@pytest.mark.slow
 def test_class_weights_change_the_loss_on_imbalanced_data():
     data = make_dataset("spam", n=120, positive_rate=0.1, seed=1)
     short = dict(data=data, epochs=0.2, logging_steps=1, eval_strategy="no", **TINY)
     plain = run(**short)
-    weighted = run(**short, class_weights="balanced")
+    weighted = run(**short, class_weight="balanced")
     labels = np.asarray(data["train"]["label"])
     expected = compute_class_weight("balanced", classes=np.array([0, 1]), y=labels)
-    np.testing.assert_allclose(weighted.class_weights, expected)
-    assert weighted.class_weights[1] > 3 * weighted.class_weights[0]
+    np.testing.assert_allclose(weighted.class_weight, expected)
+    assert weighted.class_weight[1] > 3 * weighted.class_weight[0]
     # Same seed, same first batch, same initial weights: only the loss function differs.
     first_loss = lambda r: next(e["loss"] for e in r.log_history if "loss" in e)  # noqa: E731
     assert first_loss(weighted) != pytest.approx(first_loss(plain), rel=1e-3)
-    assert plain.class_weights is None
+    assert plain.class_weight is None
 
 
 def test_weighted_cross_entropy_matches_torch_and_normalises_by_item_count():
@@ -160,6 +167,7 @@ def test_weighted_cross_entropy_matches_torch_and_normalises_by_item_count():
     )
 
 
+@pytest.mark.slow
 def test_early_stopping_loads_the_best_model_and_stops_when_eval_loss_rises():
     # A high learning rate on small noisy data: eval loss bottoms out, then climbs.
     result = run(
@@ -179,10 +187,11 @@ def test_early_stopping_loads_the_best_model_and_stops_when_eval_loss_rises():
     assert kept_accuracy == pytest.approx(result.validation_metrics["accuracy"])
 
 
+@pytest.mark.slow
 def test_exported_script_reproduces_the_run(tmp_path):
     result = run(
         data={"task": "spam", "n": 160, "positive_rate": 0.3}, epochs=1, learning_rate=1e-3, padding="max_length",
-        class_weights="balanced", threshold=0.4, **TINY,
+        class_weight="balanced", threshold=0.4, **TINY,
     )
     np.testing.assert_array_equal(result.test_predictions, (result.test_scores >= 0.4).astype(int))
     # The run trained with the loss the script will use: the template's, defined once.
@@ -190,7 +199,7 @@ def test_exported_script_reproduces_the_run(tmp_path):
     script = result.export_trainer_script(tmp_path / "reproduce.py")
     source = script.read_text()
     assert 'if __name__ == "__main__":' in source and "class WeightedCrossEntropy" in source
-    assert f"CLASS_WEIGHTS = {result.class_weights!r}\n" in source and "THRESHOLD = 0.4\n" in source
+    assert f"CLASS_WEIGHT = {result.class_weight!r}\n" in source and "THRESHOLD = 0.4\n" in source
     assert "PADDING = 'max_length'\n" in source and "DATA = {\n    'task': 'spam',\n    'n': 160,\n" in source
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
     done = subprocess.run([sys.executable, script.name], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
@@ -202,8 +211,9 @@ def test_exported_script_reproduces_the_run(tmp_path):
     assert test_metrics["test_f1"] == pytest.approx(result.test_metrics.f1)
 
 
+@pytest.mark.slow
 def test_exported_script_for_custom_data_asks_for_the_data(spam_run, tmp_path):
-    custom = RunResult(**{**spam_run.__dict__, "data_description": {"source": "custom", "n_train": 10}})
+    custom = dataclasses.replace(spam_run, data_description={"source": "custom", "n_train": 10})
     path = custom.export_trainer_script(tmp_path / "custom.py")
     assert "DATA = None\n" in path.read_text()
     script = runpy.run_path(str(path), run_name="exported")  # defines the functions, trains nothing
@@ -217,8 +227,8 @@ def test_exported_script_for_custom_data_asks_for_the_data(spam_run, tmp_path):
         ("model", ""), ("epochs", 0), ("learning_rate", 2.0), ("batch_size", 0), ("batch_size", 8.5),
         ("max_length", 1024), ("padding", "longest"), ("eval_strategy", "sometimes"), ("eval_steps", 0),
         ("logging_steps", -1), ("early_stopping_patience", 0), ("metric_for_best_model", "auc"),
-        ("class_weights", "inverse"), ("class_weights", [1.0, -2.0]), ("weight_decay", -0.1),
-        ("warmup_steps", True), ("seed", -1), ("threshold", 1.0), ("data", {"n": 100}), ("data", 42),
+        ("class_weight", "inverse"), ("class_weight", [1.0, -2.0]), ("weight_decay", -0.1),
+        ("warmup_steps", True), ("seed", -1), ("threshold", 1.5), ("data", {"n": 100}), ("data", 42),
     ],
 )
 def test_bad_config_values_name_the_field(field, value):
@@ -239,8 +249,8 @@ def test_run_merges_keywords_over_a_config_and_rejects_unknown_ones():
 
 
 def test_class_weights_must_match_the_labels():
-    with pytest.raises(ValueError, match="class_weights needs 2 weights"):
-        run(data={"task": "spam", "n": 60}, class_weights=[1.0, 2.0, 3.0], **TINY)
+    with pytest.raises(ValueError, match="class_weight needs 2 weights"):
+        run(data={"task": "spam", "n": 60}, class_weight=[1.0, 2.0, 3.0], **TINY)
 
 
 @pytest.mark.slow
@@ -258,6 +268,7 @@ def test_minilm_learns_spam_in_one_epoch():
     assert result.validation_metrics["accuracy"] > 0.85
 
 
+@pytest.mark.slow
 def test_scores_line_up_with_the_test_rows_under_length_grouping():
     # group_by_length (the default) also groups transformers 5's evaluation batches; the run's
     # scores must still belong to the rows they sit next to. Each text is scored alone here.

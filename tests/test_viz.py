@@ -326,6 +326,7 @@ def test_explorer_displays_its_widget_box():
     assert shown.data["text/plain"].startswith("ThresholdExplorer: threshold 0.500, test recall 1.000")
 
 
+@pytest.mark.slow
 def test_an_error_in_a_slider_callback_is_shown_in_the_cell(tmp_path):
     """Moving a slider runs a widget callback: its error lands in the explorer's Output (saved
     with the notebook's widget state), not in JupyterLab's log console, and the kernel goes on."""
@@ -369,6 +370,7 @@ def tiny_run(tmp_path_factory):
                    output_dir=str(tmp_path_factory.mktemp("run")), disable_tqdm=True)
 
 
+@pytest.mark.slow
 def test_from_run_draws_the_runs_own_numbers(tiny_run):
     result = tiny_run
     cm = ConfusionMatrixDisplay.from_run(result)

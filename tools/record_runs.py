@@ -48,9 +48,9 @@ RECIPES: dict[str, dict] = {
     "early-stop-minilm": dict(LONG_NOISY, early_stopping_patience=3, metric_for_best_model="loss"),
     # Lesson 04: a pretrained model on rare fraud, without and with balanced class weights.
     "fraud-minilm": FRAUD_RUN,
-    "fraud-minilm-balanced": dict(FRAUD_RUN, class_weights="balanced"),
+    "fraud-minilm-balanced": dict(FRAUD_RUN, class_weight="balanced"),
     # Lesson 10: the default recipe of run() on real reviews, with the proposed class weights.
-    "drug-reviews-minilm": dict(model="minilm", data=drug_reviews, class_weights="balanced"),
+    "drug-reviews-minilm": dict(model="minilm", data=drug_reviews, class_weight="balanced"),
 }
 
 

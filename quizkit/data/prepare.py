@@ -10,23 +10,29 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from datasets import Dataset, DatasetDict
 
+# The one padding vocabulary (RunConfig.padding, the panel, tokenize): "dynamic" pads each batch
+# to its longest row with DataCollatorWithPadding; "max_length" pads every row to max_length.
+PADDINGS = ("dynamic", "max_length")
+
 def tokenize(
     dataset_dict: DatasetDict | Dataset,
     tokenizer: Any,
     max_length: int = 128,
-    padding: Literal[False, "max_length"] = False,
+    padding: Literal["dynamic", "max_length"] = "dynamic",
     truncation: bool = True,
     keep_text: bool = False,
 ) -> DatasetDict | Dataset:
     """Tokenize the ``text`` column of every split (batched); ``label`` is kept.
 
-    ``padding=False`` leaves rows at their own length, for ``DataCollatorWithPadding`` to pad
-    each batch to its longest row (fast); ``"max_length"`` pads every row to ``max_length``.
+    ``padding="dynamic"`` leaves rows at their own length, for ``DataCollatorWithPadding`` to
+    pad each batch to its longest row (fast); ``"max_length"`` pads every row to ``max_length``
+    (the tokenizer's own words: ``tokenizer(padding=False)`` and ``padding="max_length"``).
     ``text`` is dropped unless ``keep_text`` (a string column breaks the padding collator).
     """
     from datasets import Dataset, DatasetDict
@@ -37,15 +43,21 @@ def tokenize(
         raise TypeError(f"tokenizer must be a Hugging Face tokenizer, got {type(tokenizer).__name__}")
     if isinstance(max_length, bool) or not isinstance(max_length, int) or max_length < 1:
         raise ValueError(f"max_length must be a positive integer, got {max_length!r}")
-    if padding is not False and padding != "max_length":
-        raise ValueError(f"padding must be False (pad per batch with a collator) or 'max_length', got {padding!r}")
+    if padding is False:
+        warnings.warn("tokenize(padding=False) is spelled padding='dynamic' now, as in RunConfig; "
+                      "False stops working in quizkit 0.3", FutureWarning, stacklevel=2)
+        padding = "dynamic"
+    if padding not in PADDINGS:
+        raise ValueError(f"padding must be one of {PADDINGS} ('dynamic': pad per batch with a collator), got {padding!r}")
     splits = dataset_dict if isinstance(dataset_dict, DatasetDict) else {"dataset": dataset_dict}
     for name, split in splits.items():
         if "text" not in split.column_names:
             raise ValueError(f"split {name!r} has no 'text' column (columns: {split.column_names})")
 
+    per_row = "max_length" if padding == "max_length" else False  # the tokenizer's words; "dynamic" pads later
+
     def encode(batch: dict[str, list]) -> Any:
-        return tokenizer(batch["text"], max_length=max_length, padding=padding, truncation=truncation)
+        return tokenizer(batch["text"], max_length=max_length, padding=per_row, truncation=truncation)
 
     return _without_progress_bars(
         lambda: dataset_dict.map(encode, batched=True, remove_columns=[] if keep_text else ["text"])

@@ -4,6 +4,7 @@
 - training: :func:`compute_metrics_for` builds ``Trainer(compute_metrics=...)``
 - thresholds: :func:`threshold_sweep` -> :class:`ThresholdSweep`
 - training logs: :func:`learning_curve` -> :class:`LearningCurve` (best checkpoint, where eval loss rises)
+- predictions: :class:`Predictions`, the shape of a run's test predictions that the analyses read
 - uncertainty: ``MetricReport.estimate``/``interval``, :func:`wilson`, :func:`bootstrap` ->
   :class:`Estimate`; :func:`compare` (McNemar + paired bootstrap) -> :class:`Comparison`
 - generation: :func:`squad_exact_match`, :func:`squad_f1`, :func:`squad_scores`, :func:`rouge`, :func:`bleu`
@@ -28,6 +29,7 @@ from quizkit.metrics.generation import (
 )
 from quizkit.metrics.learning import LearningCurve, learning_curve
 from quizkit.metrics.modules import load_metric, metric_path
+from quizkit.metrics.predictions import Predictions, as_predictions, same_test_set
 from quizkit.metrics.threshold import ThresholdSweep, threshold_sweep
 from quizkit.metrics.compute_metrics import compute_metrics_for, predicted_classes
 from quizkit.metrics.uncertainty import Estimate, bootstrap, wilson
@@ -37,10 +39,12 @@ __all__ = [
     "Estimate",
     "LearningCurve",
     "MetricReport",
+    "Predictions",
     "ThresholdSweep",
     "bleu",
     "bleu_estimate",
     "bootstrap",
+    "as_predictions",
     "compare",
     "compute_metrics_for",
     "from_counts",
@@ -53,6 +57,7 @@ __all__ = [
     "predicted_classes",
     "rouge",
     "rouge_estimates",
+    "same_test_set",
     "squad_exact_match",
     "squad_f1",
     "squad_scores",

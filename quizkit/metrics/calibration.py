@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from quizkit.metrics._checks import as_1d, check_number
+from quizkit.metrics.checks import as_1d, check_number
 
 KINDS = ("positive", "top-label")
 STRATEGIES = ("uniform", "quantile")
@@ -170,7 +170,6 @@ def _scaled(logits: np.ndarray, temperature: float) -> np.ndarray:
     return softmax(logits / temperature, axis=1)
 
 
-@dataclass(frozen=True)
 class TemperatureScaling:
     """Divide the logits by one number T, fitted on validation data, to fix over/underconfidence.
 
@@ -184,21 +183,28 @@ class TemperatureScaling:
 
     >>> val_y = [1, 1, 1, 0, 1, 0, 1, 1, 0, 1]
     >>> val_p = [0.99, 0.98, 0.99, 0.02, 0.01, 0.97, 0.99, 0.98, 0.03, 0.99]  # two confident mistakes
-    >>> ts = TemperatureScaling.fit(val_y, val_p)
+    >>> ts = TemperatureScaling().fit(val_y, val_p)
     >>> ts.temperature > 1
     True
     >>> ts.transform([0.99]).round(2).tolist()
     [0.83]
+
+    As with a scikit-learn estimator, :meth:`fit` sets the fitted values and returns the
+    object; ``TemperatureScaling(temperature=2.0)`` applies a known T without fitting.
+    ``nll_before``/``nll_after`` are the validation log loss at T = 1 and at the fitted T, ``n``
+    the examples fitted on.
     """
 
-    temperature: float
-    nll_before: float
-    nll_after: float
-    n: int
+    def __init__(self, temperature: float | None = None) -> None:
+        self.temperature = None if temperature is None else check_number("temperature", temperature, low=1e-6)
+        self.nll_before = self.nll_after = float("nan")
+        self.n = 0
 
-    @classmethod
-    def fit(cls, y_true: Any, scores: Any) -> TemperatureScaling:
-        """Find T on held-out (validation) labels and probabilities."""
+    def __repr__(self) -> str:
+        return f"TemperatureScaling(temperature={self.temperature!r})"
+
+    def fit(self, y_true: Any, scores: Any) -> TemperatureScaling:
+        """Find T on held-out (validation) labels and probabilities; returns ``self``."""
         from scipy.optimize import minimize_scalar
         from scipy.special import log_softmax
 
@@ -210,13 +216,15 @@ class TemperatureScaling:
             return float(-log_softmax(logits / np.exp(log_t), axis=1)[rows, y].mean())
 
         best = minimize_scalar(nll, bounds=(np.log(0.01), np.log(100.0)), method="bounded", options={"xatol": 1e-6})
-        return cls(float(np.exp(best.x)), nll(0.0), float(best.fun), len(y))
+        self.temperature, self.nll_before, self.nll_after, self.n = float(np.exp(best.x)), nll(0.0), float(best.fun), len(y)
+        return self
 
     def transform(self, scores: Any) -> np.ndarray:
         """Rescaled probabilities, in the shape given (1-D P(label 1) or an (n, k) matrix)."""
+        if self.temperature is None:
+            raise ValueError("this TemperatureScaling has no temperature yet: call fit(validation_labels, validation_scores) first")
         probs = np.asarray(scores, dtype=float)
         matrix = np.column_stack([1 - probs, probs]) if probs.ndim == 1 else probs
-        check_number("temperature", self.temperature, low=1e-6)
         scaled = _scaled(_logits(matrix), self.temperature)
         return scaled[:, 1] if probs.ndim == 1 else scaled
 
@@ -227,9 +235,9 @@ class TemperatureScaling:
         if labels is None or scores is None:
             raise ValueError(
                 "this run has no validation scores to fit a temperature on (recorded before they were kept); "
-                "re-run it, or call TemperatureScaling.fit(validation_labels, validation_scores)"
+                "re-run it, or call TemperatureScaling().fit(validation_labels, validation_scores)"
             )
-        return cls.fit(labels, scores)
+        return cls().fit(labels, scores)
 
 
 @dataclass(frozen=True)

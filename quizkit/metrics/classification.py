@@ -21,13 +21,14 @@ from typing import Any
 
 import numpy as np
 
-from quizkit.metrics._checks import (
+from quizkit.metrics.checks import (
     as_labels,
     check_count,
     quiet_defined_cases,
     same_length,
     short,
 )
+from quizkit.metrics.registry import check_metric, matrix_metric, metric_names
 from quizkit.metrics.uncertainty import (
     N_RESAMPLES,
     Estimate,
@@ -36,7 +37,6 @@ from quizkit.metrics.uncertainty import (
     wilson,
 )
 
-HEADLINE = ("accuracy", "precision", "recall", "f1", "specificity", "balanced_accuracy", "mcc")
 AVERAGES = ("macro", "micro", "weighted")
 
 
@@ -86,6 +86,19 @@ class MetricReport:
     macro: dict[str, float] = field(repr=False)
     micro: dict[str, float] = field(repr=False)
     weighted: dict[str, float] = field(repr=False)
+
+    def value(self, name: str) -> float:
+        """The registered metric ``name`` (:mod:`quizkit.metrics.registry`): the field computed by
+        scikit-learn for the built-in ones, the registered formula over the confusion matrix otherwise.
+
+        >>> from_counts(tp=80, fp=10, fn=20, tn=90).value("recall")
+        0.8
+        """
+        check_metric(name)
+        if name in self.__dataclass_fields__:
+            return float(getattr(self, name))
+        positive = self.labels.index(self.positive_label) if self.average == "binary" else None
+        return float(matrix_metric(name, self.confusion_matrix, positive))
 
     @property
     def class_names(self) -> list[str]:
@@ -146,8 +159,7 @@ class MetricReport:
         >>> print(from_counts(tp=0, fp=0, fn=4, tn=96).estimate("precision"))
         precision undefined (nothing predicted positive)
         """
-        if name not in HEADLINE:
-            raise ValueError(f"no interval for {name!r}: choose one of {HEADLINE}")
+        check_metric(name, "the metric of an interval")
         level = check_level(level)
         proportion = self._proportion(name)
         if proportion is not None:
@@ -155,7 +167,7 @@ class MetricReport:
             return wilson(successes, n, level, name=name, undefined=undefined)
         positive = self.labels.index(self.positive_label) if self.average == "binary" else None
         return matrix_bootstrap(
-            name, self.confusion_matrix, positive, float(getattr(self, name)), level=level, n_resamples=n_resamples, seed=seed,
+            name, self.confusion_matrix, positive, self.value(name), level=level, n_resamples=n_resamples, seed=seed,
         )
 
     def interval(self, name: str, level: float = 0.95, *, n_resamples: int = N_RESAMPLES, seed: int = 0) -> tuple[float, float]:
@@ -170,7 +182,7 @@ class MetricReport:
         """Flat ``{name: float}``: headline metrics, baseline and support; binary reports add
         ``tp fp fn tn``, multiclass reports add ``f1_macro``/``f1_micro``/``f1_weighted`` (and
         precision/recall likewise) and ``<metric>_<class>`` per class."""
-        out = {name: float(getattr(self, name)) for name in HEADLINE}
+        out = {name: self.value(name) for name in metric_names()}
         out["baseline_accuracy"] = float(self.baseline_accuracy)
         out["support"] = float(self.support)
         if self.average == "binary":
@@ -183,7 +195,7 @@ class MetricReport:
         return out
 
     def _headline_rows(self) -> list[tuple[str, str]]:
-        rows = [(name, self.estimate(name).text) for name in HEADLINE]
+        rows = [(name, self.estimate(name).text) for name in metric_names()]
         rows.insert(1, ("majority baseline", f"{self.baseline_accuracy:.2f}"))
         return rows
 

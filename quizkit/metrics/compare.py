@@ -22,14 +22,14 @@ from typing import Any
 
 import numpy as np
 
-from quizkit.metrics._checks import as_labels, same_length
-from quizkit.metrics.classification import HEADLINE, _resolve_labels, from_predictions
+from quizkit.metrics.checks import as_labels, same_length
+from quizkit.metrics.classification import _resolve_labels, from_predictions
+from quizkit.metrics.registry import check_metric, matrix_metric
 from quizkit.metrics.uncertainty import (
     N_RESAMPLES,
     Estimate,
     check_level,
     check_resamples,
-    matrix_metric,
     percentile_interval,
     resample_counts,
 )
@@ -138,8 +138,7 @@ def compare(
       McNemar: only baseline right on 0, only fine-tuned right on 17, p = 1.53e-05
       fine-tuned is better than baseline on this test set
     """
-    if metric not in HEADLINE:
-        raise ValueError(f"metric must be one of {HEADLINE}, got {metric!r}")
+    check_metric(metric)
     if not (isinstance(names, (tuple, list)) and len(names) == 2 and all(isinstance(x, str) for x in names)):
         raise TypeError(f"names must be two strings (for A and B), got {names!r}")
     level, n_resamples = check_level(level), check_resamples(n_resamples)

@@ -15,8 +15,9 @@ from typing import Any
 
 import numpy as np
 
-from quizkit.metrics._checks import check_number, short
+from quizkit.metrics.checks import check_threshold, short
 from quizkit.metrics.classification import MetricReport, from_predictions
+from quizkit.metrics.registry import metric_names
 
 TASKS = ("classification",)
 AVERAGE_CHOICES = (None, "binary", "macro", "micro", "weighted")
@@ -97,14 +98,11 @@ def probability_scores(predictions: Any) -> np.ndarray:
 
 def metrics_dict(report: MetricReport, average: str | None = None) -> dict[str, float]:
     """The flat dict ``compute_metrics_for`` returns, from a report."""
-    out = {"accuracy": report.accuracy}
+    out = {name: report.value(name) for name in metric_names()}
     chosen = average or report.average
-    source = {"precision": report.precision, "recall": report.recall, "f1": report.f1} if chosen == report.average else getattr(report, chosen)
-    out.update(source)
-    out.update(balanced_accuracy=report.balanced_accuracy, mcc=report.mcc)
-    if len(report.labels) == 2:
-        out["specificity"] = report.specificity
-    else:
+    if chosen != report.average:  # precision, recall and F1 averaged as asked
+        out.update(getattr(report, chosen))
+    if len(report.labels) > 2:
         out.update({f"f1_{avg}": getattr(report, avg)["f1"] for avg in ("macro", "micro", "weighted")})
     return {key: float(value) for key, value in out.items()}
 
@@ -119,9 +117,10 @@ def compute_metrics_for(
 
     It accepts an ``EvalPrediction`` (or a ``(predictions, label_ids)`` tuple) whose predictions
     are logits, probabilities, 1-D scores or class ids (tuple predictions: the first array) and
-    returns Python floats under keys usable as ``metric_for_best_model``: ``accuracy``,
-    ``precision``, ``recall``, ``f1``, ``balanced_accuracy``, ``mcc``, plus ``specificity`` for
-    two classes or ``f1_macro``/``f1_micro``/``f1_weighted`` for more.
+    returns Python floats under keys usable as ``metric_for_best_model``: every registered metric
+    name (:func:`quizkit.metrics.registry.metric_names`: ``accuracy``, ``precision``, ``recall``,
+    ``f1``, ``specificity``, ``balanced_accuracy``, ``mcc``), plus ``f1_macro``/``f1_micro``/
+    ``f1_weighted`` for more than two classes.
 
     With two classes ``precision``/``recall``/``f1`` are those of the positive class (label 1);
     with more they are macro averages. ``average`` ("binary", "macro", "micro", "weighted")
@@ -140,7 +139,7 @@ def compute_metrics_for(
     if average not in AVERAGE_CHOICES:
         raise ValueError(f"average must be one of {AVERAGE_CHOICES}, got {average!r}")
     if threshold is not None:
-        threshold = check_number("threshold", threshold, 0.0, 1.0)
+        threshold = check_threshold(threshold)
     fixed_labels = None if labels is None else list(labels)
 
     def compute_metrics(eval_pred: Any) -> dict[str, float]:

@@ -22,7 +22,8 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from quizkit.metrics._checks import as_1d, check_number
+from quizkit.metrics.checks import as_1d, check_number
+from quizkit.metrics.predictions import Predictions, as_predictions
 
 
 def positive_scores(scores: Any) -> np.ndarray:
@@ -58,8 +59,9 @@ def binary_targets(y_true: Any, scores: Any) -> tuple[np.ndarray, np.ndarray]:
     return y.astype(int), s
 
 
-def run_targets(run: Any) -> tuple[np.ndarray, np.ndarray]:
+def run_targets(run: Predictions) -> tuple[np.ndarray, np.ndarray]:
     """Test labels and P(label 1) of a binary :class:`quizkit.train.RunResult`."""
+    run = as_predictions(run, "from_run")
     if len(run.label_names) != 2:
         raise ValueError(f"ROC and precision-recall curves need a binary run; this one has classes {list(run.label_names)}")
     return binary_targets(run.test_labels, run.test_scores)

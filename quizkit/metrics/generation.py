@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from quizkit.metrics._checks import short
+from quizkit.metrics.checks import short
 from quizkit.metrics.uncertainty import N_RESAMPLES, Estimate, bootstrap
 
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeL")

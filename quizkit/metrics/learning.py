@@ -2,7 +2,7 @@
 
 :func:`learning_curve` reads the train and eval losses (and one eval metric) once; both the
 display (:class:`quizkit.viz.LearningCurveDisplay`) and the overfitting finding of
-:mod:`quizkit.diagnose` use what it finds.
+:mod:`quizkit.analysis.diagnosis` use what it finds.
 
 >>> history = [{"loss": 0.7, "step": 10}, {"eval_loss": 0.6, "step": 10},
 ...            {"loss": 0.3, "step": 20}, {"eval_loss": 0.5, "step": 20},

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from quizkit.metrics._checks import (
+from quizkit.metrics.checks import (
     as_labels,
     as_scores,
     check_number,

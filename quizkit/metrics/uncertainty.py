@@ -25,7 +25,8 @@ from typing import Any
 
 import numpy as np
 
-from quizkit.metrics._checks import check_count, check_number
+from quizkit.metrics.checks import check_count, check_number
+from quizkit.metrics.registry import divide, matrix_metric
 
 N_RESAMPLES = 2000
 NAN = float("nan")
@@ -159,51 +160,6 @@ def bootstrap(
     return Estimate(name, float(value), low, high, n, "bootstrap", level)
 
 
-def _divide(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
-    """numerator / denominator, NaN (undefined) where the denominator is 0."""
-    numerator = np.asarray(numerator, dtype=np.float64)
-    return np.divide(numerator, denominator, out=np.full_like(numerator, np.nan), where=np.asarray(denominator) > 0)
-
-
-def _nanmean(values: np.ndarray, axis: int) -> np.ndarray:
-    """Mean over the defined values (scikit-learn's zero_division=np.nan averaging); NaN if none."""
-    defined = ~np.isnan(values)
-    total = np.where(defined, values, 0.0).sum(axis=axis)
-    return _divide(total, defined.sum(axis=axis))
-
-
-def matrix_metric(name: str, matrices: np.ndarray, positive: int | None) -> np.ndarray:
-    """A headline metric of each confusion matrix in ``matrices`` (shape ``(..., k, k)``, rows actual).
-
-    ``positive`` is the positive class's index for binary reports, ``None`` for macro averages.
-    Written in numpy so thousands of bootstrap matrices take milliseconds; tests check it
-    against scikit-learn on the observed matrices.
-    """
-    m = np.asarray(matrices, dtype=np.float64)
-    diag = np.diagonal(m, axis1=-2, axis2=-1)
-    actual, predicted, total = m.sum(axis=-1), m.sum(axis=-2), m.sum(axis=(-2, -1))
-    if name == "accuracy":
-        return _divide(diag.sum(axis=-1), total)
-    if name == "mcc":
-        # scikit-learn's multiclass formula (binary MCC is its k=2 case); 0.0 when undefined, as there.
-        covariance = diag.sum(axis=-1) * total - (actual * predicted).sum(axis=-1)
-        spread = (total**2 - (predicted**2).sum(axis=-1)) * (total**2 - (actual**2).sum(axis=-1))
-        return np.divide(covariance, np.sqrt(spread), out=np.zeros_like(covariance), where=spread > 0)
-    per_class = {
-        "precision": _divide(diag, predicted),
-        "recall": _divide(diag, actual),
-        "f1": _divide(2 * diag, actual + predicted),
-        "specificity": _divide(total[..., None] - actual - predicted + diag, total[..., None] - actual),
-    }
-    if name == "balanced_accuracy":
-        return _nanmean(per_class["recall"], axis=-1)
-    if name not in per_class:
-        raise ValueError(f"no confusion-matrix formula for {name!r}")
-    if positive is None:
-        return _nanmean(per_class[name], axis=-1)
-    return per_class[name][..., positive]
-
-
 def matrix_bootstrap(
     name: str, matrix: np.ndarray, positive: int | None, value: float, *, level: float, n_resamples: int, seed: int,
 ) -> Estimate:
@@ -226,14 +182,14 @@ def ranking_metric(name: str, positives: np.ndarray, negatives: np.ndarray) -> n
     """
     tp, fp = np.cumsum(positives, axis=-1), np.cumsum(negatives, axis=-1)
     n_pos, n_neg = tp[..., -1:], fp[..., -1:]
-    recall = _divide(tp, np.broadcast_to(n_pos, tp.shape))
+    recall = divide(tp, np.broadcast_to(n_pos, tp.shape))
     step = np.diff(recall, axis=-1, prepend=0.0)
     if name == "pr_auc":
         # A score holding only resampled-away examples adds no recall step (and has no precision).
-        precision = np.nan_to_num(_divide(tp, tp + fp))
+        precision = np.nan_to_num(divide(tp, tp + fp))
         value = (step * precision).sum(axis=-1)
     elif name == "roc_auc":
-        fpr = _divide(fp, np.broadcast_to(n_neg, fp.shape))
+        fpr = divide(fp, np.broadcast_to(n_neg, fp.shape))
         previous = np.concatenate([np.zeros_like(recall[..., :1]), recall[..., :-1]], axis=-1)
         value = (np.diff(fpr, axis=-1, prepend=0.0) * (recall + previous) / 2).sum(axis=-1)
     else:

@@ -25,7 +25,7 @@ from __future__ import annotations
 from typing import Any
 
 from quizkit.train.config import (
-    BEST_METRICS,
+    best_metrics,
     DEFAULT_N,
     EVAL_STRATEGIES,
     PADDINGS,
@@ -59,7 +59,6 @@ __all__ = [
     "AUTO_MAX_LENGTH",
     "AUTO_MIN_LENGTH",
     "AUTO_MIN_STEPS",
-    "BEST_METRICS",
     "DEFAULT_N",
     "EVAL_STRATEGIES",
     "IMBALANCE_PROPOSAL_RATIO",
@@ -71,6 +70,7 @@ __all__ = [
     "RunConfig",
     "RunResult",
     "WeightedCrossEntropy",
+    "best_metrics",
     "generated_data_spec",
     "load_run",
     "planned_steps",

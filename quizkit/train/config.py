@@ -14,20 +14,35 @@ ValueError: RunConfig.batch_size must be an integer >= 1, got 0
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import os
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from quizkit.metrics.checks import check_threshold
+from quizkit.metrics.registry import metric_names
+from quizkit.data.prepare import PADDINGS
 from quizkit.models import BUNDLED
 
-PADDINGS = ("dynamic", "max_length")
 SAMPLING_STRATEGIES = ("group_by_length", "random")
 EVAL_STRATEGIES = ("epoch", "steps", "no")
-# Keys produced by quizkit.metrics.compute_metrics_for, plus the loss Trainer always reports.
-BEST_METRICS = ("f1", "accuracy", "precision", "recall", "balanced_accuracy", "mcc", "specificity", "loss")
 DEFAULT_N = 600
+
+
+def warn_class_weights_renamed(where: str, stacklevel: int = 3) -> None:
+    """The FutureWarning for the old spelling ``class_weights`` (scikit-learn's is ``class_weight``)."""
+    warnings.warn(f"{where}: class_weights is spelled class_weight now, as in scikit-learn "
+                  "(LogisticRegression(class_weight='balanced')); class_weights stops working in quizkit 0.3",
+                  FutureWarning, stacklevel=stacklevel)
+
+
+def best_metrics() -> tuple[str, ...]:
+    """What ``metric_for_best_model`` may name: every registered metric (the keys
+    ``compute_metrics_for`` returns) and the loss ``Trainer`` always reports."""
+    return (*metric_names(), "loss")
 
 
 def _is_int(value: Any) -> bool:
@@ -54,7 +69,7 @@ class RunConfig:
     ``data`` is a ``DatasetDict`` with ``train``/``validation``/``test`` splits (columns
     ``text`` and ``label``), or a generated course dataset: ``None`` (spam, 600 examples), a
     task name (``"fraud"``) or ``make_dataset`` keywords (``{"task": "fraud", "n": 400,
-    "positive_rate": 0.1}``). ``class_weights`` is ``None``, ``"balanced"`` (inverse class
+    "positive_rate": 0.1}``). ``class_weight`` is ``None``, ``"balanced"`` (inverse class
     frequency in train) or one weight per label; weighted runs also report a weighted eval loss.
     ``threshold`` (binary only) labels an example positive when P(label 1) >= threshold.
     ``disable_tqdm=True`` hides the progress bar and the printed logs (the panel draws its own).
@@ -91,7 +106,7 @@ class RunConfig:
     logging_steps: int | None = None
     early_stopping_patience: int | None = None
     metric_for_best_model: str = "f1"
-    class_weights: str | Sequence[float] | None = None
+    class_weight: str | Sequence[float] | None = None
     weight_decay: float = 0.0
     warmup_steps: float = 0.1
     train_sampling_strategy: str = "group_by_length"
@@ -137,15 +152,15 @@ class RunConfig:
                 "RunConfig.early_stopping_patience needs evaluations to compare: set eval_strategy "
                 f"to 'epoch' or 'steps' (got eval_strategy='no', early_stopping_patience={self.early_stopping_patience!r})"
             )
-        if self.metric_for_best_model not in BEST_METRICS:
-            raise _bad("metric_for_best_model", self.metric_for_best_model, f"one of {BEST_METRICS}")
+        if self.metric_for_best_model not in best_metrics():
+            raise _bad("metric_for_best_model", self.metric_for_best_model, f"one of {best_metrics()}")
         self._check_class_weights()
         if not _is_number(self.weight_decay) or self.weight_decay < 0:
             raise _bad("weight_decay", self.weight_decay, "a number >= 0")
         if self.output_dir is not None and not isinstance(self.output_dir, (str, os.PathLike)):
             raise _bad("output_dir", self.output_dir, "None or a directory path")
-        if self.threshold is not None and (not _is_number(self.threshold) or not 0 < self.threshold < 1):
-            raise _bad("threshold", self.threshold, "None or a number strictly between 0 and 1")
+        if self.threshold is not None:
+            check_threshold(self.threshold, "RunConfig.threshold")
         if not isinstance(self.disable_tqdm, bool):
             raise _bad("disable_tqdm", self.disable_tqdm, "True or False")
 
@@ -167,21 +182,45 @@ class RunConfig:
                 raise _bad("data", f"{split} columns {columns}", "splits with 'text' and 'label' columns")
 
     def _check_class_weights(self) -> None:
-        weights = self.class_weights
+        weights = self.class_weight
         if weights is None or weights == "balanced":
             return
         if isinstance(weights, str) or not isinstance(weights, Sequence) or not weights:
-            raise _bad("class_weights", weights, "None, 'balanced' or a list of positive numbers (one per label)")
+            raise _bad("class_weight", weights, "None, 'balanced' or a list of positive numbers (one per label)")
         if not all(_is_number(w) and w > 0 for w in weights):
-            raise _bad("class_weights", weights, "positive numbers")
+            raise _bad("class_weight", weights, "positive numbers")
 
     def to_dict(self) -> dict[str, Any]:
         """The settings as plain JSON values; ``data`` is left out (see ``RunResult.data_description``)."""
         values = {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name != "data"}
         values["output_dir"] = None if self.output_dir is None else str(self.output_dir)
-        if values["class_weights"] not in (None, "balanced"):
-            values["class_weights"] = [float(w) for w in values["class_weights"]]
+        if values["class_weight"] not in (None, "balanced"):
+            values["class_weight"] = [float(w) for w in values["class_weight"]]
         return values
+
+
+# The old spelling, class_weights, still works for a release: as a keyword (the dataclass's own
+# __init__ knows only class_weight, so a wrapper renames it) and as an attribute to read.
+_dataclass_init = RunConfig.__init__
+
+
+@functools.wraps(_dataclass_init)
+def _init_taking_the_old_spelling(self: RunConfig, *args: Any, class_weights: Any = None, **fields: Any) -> None:
+    if class_weights is not None:
+        warn_class_weights_renamed("RunConfig", stacklevel=3)
+        if fields.get("class_weight") is not None:
+            raise ValueError("RunConfig: give class_weight only (class_weights is its old spelling)")
+        fields["class_weight"] = class_weights
+    _dataclass_init(self, *args, **fields)
+
+
+def _old_class_weights(config: RunConfig) -> str | Sequence[float] | None:
+    warn_class_weights_renamed("RunConfig.class_weights")
+    return config.class_weight
+
+
+RunConfig.__init__ = _init_taking_the_old_spelling  # type: ignore[method-assign]
+RunConfig.class_weights = property(_old_class_weights)  # type: ignore[attr-defined]
 
 
 def generated_data_spec(description: Mapping[str, Any]) -> dict[str, Any] | None:

@@ -7,29 +7,38 @@ never imported, so exporting loads neither torch nor transformers.
 
 >>> from quizkit.train.result import load_run
 >>> script = trainer_script(load_run("fraud-minilm-balanced"))
->>> "CLASS_WEIGHTS = [" in script and "DATA = {\\n    'task': 'fraud'," in script
+>>> "CLASS_WEIGHT = [" in script and "DATA = {\\n    'task': 'fraud'," in script
 True
 """
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from quizkit.models import BUNDLED
-from quizkit.train.config import generated_data_spec
+from quizkit.train.config import RunConfig, generated_data_spec
 
-if TYPE_CHECKING:
-    from quizkit.train.result import RunResult
+
+
+class ExportedRun(Protocol):
+    """What an export reads of a :class:`~quizkit.train.RunResult` (named here, so that this
+    module, which ``RunResult.export_trainer_script`` calls, never imports the result module)."""
+
+    config: RunConfig
+    label_names: Sequence[str]
+    data_description: Mapping[str, Any]
+    extra: Mapping[str, Any]
+    class_weight: Sequence[float] | None
 
 TEMPLATE = Path(__file__).with_name("script_template.py")
 SETTINGS_START = "# --- run settings"
 SETTINGS_END = "# --- end of run settings ---"
 
 
-def run_settings(result: RunResult) -> dict[str, Any]:
+def run_settings(result: ExportedRun) -> dict[str, Any]:
     """The template's settings for a run: one value per assignment in its settings block.
 
     >>> from quizkit.train.result import load_run
@@ -49,13 +58,13 @@ def run_settings(result: RunResult) -> dict[str, Any]:
         "SEED": config.seed,
         "OUTPUT_DIR": str(config.output_dir or "quizkit_run"),
         "TRAINING_ARGUMENTS": dict(result.extra["training_arguments"]),
-        "CLASS_WEIGHTS": result.class_weights,
+        "CLASS_WEIGHT": result.class_weight,
         "EARLY_STOPPING_PATIENCE": config.early_stopping_patience,
         "THRESHOLD": config.threshold,
     }
 
 
-def trainer_script(result: RunResult) -> str:
+def trainer_script(result: ExportedRun) -> str:
     """The source of a standalone script that reproduces ``result`` (see ``RunResult.export_trainer_script``)."""
     return fill_settings(TEMPLATE.read_text(encoding="utf-8"), run_settings(result))
 

@@ -25,7 +25,7 @@ import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from quizkit.train.config import RunConfig, resolve_data
+from quizkit.train.config import RunConfig, resolve_data, warn_class_weights_renamed
 from quizkit.train.recipe import (
     AUTO_MAX_LENGTH,
     padded_tokens,
@@ -121,6 +121,9 @@ def _merge(config: RunConfig | None, kwargs: Mapping[str, Any]) -> RunConfig:
         return RunConfig(**kwargs)
     if not isinstance(config, RunConfig):
         raise TypeError(f"run(config) takes a RunConfig (or keywords), got {type(config).__name__}")
+    if "class_weights" in kwargs:  # the old spelling, still taken for a release
+        warn_class_weights_renamed("run", stacklevel=4)
+        kwargs = {("class_weight" if key == "class_weights" else key): value for key, value in kwargs.items()}
     known = {f.name for f in dataclasses.fields(RunConfig)}
     unknown = sorted(set(kwargs) - known)
     if unknown:
@@ -146,7 +149,6 @@ def run(config: RunConfig | None = None, /, *, extra_callbacks: Sequence[Any] = 
     from transformers import PrinterCallback, set_seed
 
     from quizkit.data import tokenize
-    from quizkit.metrics import from_predictions
     from quizkit.metrics.compute_metrics import predicted_classes, probability_scores
     from quizkit.train.script_template import build_trainer
 
@@ -155,8 +157,8 @@ def run(config: RunConfig | None = None, /, *, extra_callbacks: Sequence[Any] = 
     num_labels = len(label_names)
     if config.threshold is not None and num_labels != 2:
         raise ValueError(f"RunConfig.threshold applies to binary tasks only; this data has {num_labels} labels")
-    weights = resolve_class_weights(config.class_weights, dataset["train"]["label"], num_labels)
-    proposal = None if config.class_weights is not None else propose_class_weights(dataset["train"]["label"], num_labels)
+    weights = resolve_class_weights(config.class_weight, dataset["train"]["label"], num_labels)
+    proposal = None if config.class_weight is not None else propose_class_weights(dataset["train"]["label"], num_labels)
 
     # Seed before building the model: the classification head (and all of "tiny") is random.
     set_seed(config.seed)
@@ -169,10 +171,7 @@ def run(config: RunConfig | None = None, /, *, extra_callbacks: Sequence[Any] = 
     if cpu and config.max_length == "auto":
         measured = [len(ids) for ids in tokenizer(list(dataset["train"]["text"]), truncation=True, max_length=AUTO_MAX_LENGTH)["input_ids"]]
     max_length = resolve_max_length(config, n_train, measured)
-    encoded = tokenize(
-        dataset, tokenizer, max_length=max_length,
-        padding="max_length" if config.padding == "max_length" else False,
-    )
+    encoded = tokenize(dataset, tokenizer, max_length=max_length, padding=config.padding)
     train_lengths = [len(ids) for ids in encoded["train"]["input_ids"]]
     epochs = resolve_epochs(config, n_train, padded_tokens(train_lengths, max_length, config) if cpu else None)
     scratch = None
@@ -186,7 +185,7 @@ def run(config: RunConfig | None = None, /, *, extra_callbacks: Sequence[Any] = 
         callbacks.append(budget)
     trainer = build_trainer(
         model, tokenizer, encoded, training_arguments(config, str(output_dir), n_train, epochs),
-        padding=config.padding, class_weights=weights, threshold=config.threshold,
+        padding=config.padding, class_weight=weights, threshold=config.threshold,
         early_stopping_patience=config.early_stopping_patience, callbacks=callbacks,
     )
     if config.disable_tqdm:
@@ -215,33 +214,30 @@ def run(config: RunConfig | None = None, /, *, extra_callbacks: Sequence[Any] = 
     # The rule the Trainer's compute_metrics applied on validation, applied once more on test.
     predictions, _ = predicted_classes(prediction.predictions, config.threshold)
     scores = probability_scores(prediction.predictions)
-    test_labels = np.asarray(dataset["test"]["label"], dtype=int)
     return RunResult(
         trainer=trainer,
         config=config,
         data_description=description,
         log_history=list(trainer.state.log_history),
-        eval_history=eval_history(trainer.state.log_history),
         validation_metrics={k.removeprefix("eval_"): v for k, v in validation.items()},
         label_names=label_names,
-        test_labels=test_labels,
-        test_predictions=np.asarray(predictions, dtype=int),
+        test_labels=dataset["test"]["label"],
+        test_predictions=predictions,
         test_scores=scores,
         test_texts=list(dataset["test"]["text"]),
         train_texts=list(dataset["train"]["text"]),
-        test_metrics=from_predictions(test_labels, predictions, labels=list(range(num_labels)), target_names=label_names),
         wall_time_s=time.perf_counter() - start,
         train_samples_per_second=train_output.metrics.get("train_samples_per_second"),
         device=str(trainer.args.device),
         steps=trainer.state.global_step,
         planned_steps=trainer.state.max_steps,
-        class_weights=weights,
+        class_weight=weights,
         extra={
             "training_arguments": training_kwargs(config, n_train, epochs),
             "epochs": epochs,
             "max_length": max_length,
             "stopped_by_time_budget": bool(budget is not None and budget.exhausted),
-            **({"proposed_class_weights": proposal} if proposal else {}),
+            **({"proposed_class_weight": proposal} if proposal else {}),
         },
         validation_labels=np.asarray(dataset["validation"]["label"], dtype=int),
         validation_scores=probability_scores(validation_prediction.predictions),

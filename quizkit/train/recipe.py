@@ -39,7 +39,7 @@ IMBALANCE_PROPOSAL_RATIO = 1.5
 
 
 def resolve_class_weights(spec: str | Sequence[float] | None, train_labels: Sequence[int], num_labels: int) -> list[float] | None:
-    """Turn ``class_weights`` into one float per label (``"balanced"``: n / (k * count)).
+    """Turn ``class_weight`` into one float per label (``"balanced"``: n / (k * count)).
 
     >>> resolve_class_weights("balanced", [0, 0, 0, 1], 2)
     [0.6666666666666666, 2.0]
@@ -53,11 +53,11 @@ def resolve_class_weights(spec: str | Sequence[float] | None, train_labels: Sequ
         present = np.unique(train_labels)
         if len(present) < num_labels:
             raise ValueError(
-                f"RunConfig.class_weights='balanced' needs every label in the train split; labels present: {present.tolist()}"
+                f"RunConfig.class_weight='balanced' needs every label in the train split; labels present: {present.tolist()}"
             )
         return [float(w) for w in compute_class_weight("balanced", classes=np.arange(num_labels), y=np.asarray(train_labels))]
     if len(spec) != num_labels:
-        raise ValueError(f"RunConfig.class_weights needs {num_labels} weights (one per label), got {list(spec)!r}")
+        raise ValueError(f"RunConfig.class_weight needs {num_labels} weights (one per label), got {list(spec)!r}")
     return [float(w) for w in spec]
 
 

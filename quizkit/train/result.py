@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from quizkit.train.config import RunConfig, _is_number, generated_data_spec
+from quizkit.metrics.checks import check_threshold, is_number
+from quizkit.train.config import RunConfig, generated_data_spec, warn_class_weights_renamed
 from quizkit.train.export import trainer_script
 
 SAVE_FORMAT = 1
@@ -39,13 +40,17 @@ class RunResult:
 
     Validation chooses, test reports: :meth:`choose_threshold` picks a decision threshold on
     the validation scores and :meth:`report_at` gives the test metrics at it.
+
+    This constructor is the only way a result is made (by :func:`~quizkit.train.run`,
+    :func:`load_run` and the baselines): ``test_metrics`` (from the test labels and
+    predictions) and ``eval_history`` (from ``log_history``) are computed here, never passed,
+    so they always agree with the records they come from.
     """
 
     trainer: Any
     config: RunConfig
     data_description: dict[str, Any]
     log_history: list[dict[str, Any]]
-    eval_history: list[dict[str, Any]]
     validation_metrics: dict[str, float]
     label_names: list[str]
     test_labels: Any
@@ -53,16 +58,34 @@ class RunResult:
     test_scores: Any
     test_texts: list[str]
     train_texts: list[str] | None
-    test_metrics: Any
     wall_time_s: float
     train_samples_per_second: float | None
     device: str
     steps: int
     planned_steps: int
-    class_weights: list[float] | None = None
+    class_weight: list[float] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     validation_labels: Any = None
     validation_scores: Any = None
+    test_metrics: Any = field(init=False, repr=False)
+    eval_history: list[dict[str, Any]] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        import numpy as np
+
+        from quizkit.metrics import from_predictions
+
+        self.test_labels = np.asarray(self.test_labels, dtype=int)
+        self.test_predictions = np.asarray(self.test_predictions, dtype=int)
+        names = list(self.label_names)
+        self.test_metrics = from_predictions(self.test_labels, self.test_predictions,
+                                             labels=list(range(len(names))), target_names=names)
+        self.eval_history = eval_history(self.log_history)
+
+    @property
+    def class_weights(self) -> list[float] | None:
+        warn_class_weights_renamed("RunResult.class_weights")
+        return self.class_weight
 
     @property
     def stopped_early(self) -> bool:
@@ -93,15 +116,14 @@ class RunResult:
 
         if np.ndim(self.test_scores) != 1:
             raise ValueError("report_at applies to binary runs (test_scores holds P(label 1))")
-        if not _is_number(threshold) or not 0 <= threshold <= 1:
-            raise ValueError(f"threshold must be a number between 0 and 1, got {threshold!r}")
+        check_threshold(threshold)
         predictions, _ = predicted_classes(self.test_scores, threshold)
         return from_predictions(self.test_labels, predictions, labels=list(range(len(self.label_names))), target_names=self.label_names)
 
     def summary(self) -> list[tuple[str, float]]:
         """``(metric, value)`` rows: the test metrics that are single numbers."""
         metrics = self.test_metrics.to_dict()
-        return [(k, float(v)) for k, v in metrics.items() if _is_number(v)]
+        return [(k, float(v)) for k, v in metrics.items() if is_number(v)]
 
     def _repr_html_(self) -> str:
         from html import escape
@@ -116,9 +138,9 @@ class RunResult:
             f"{self.steps}/{self.planned_steps} steps, {self.wall_time_s:.1f} s on {escape(self.device)}"
         )
         table = f"<table><caption>{title}</caption><tr><th>test metric</th><th>value</th></tr>{rows}</table>"
-        proposal = self.extra.get("proposed_class_weights")
+        proposal = self.extra.get("proposed_class_weight")
         if proposal:
-            table += f"<p>The train split is imbalanced: consider <code>class_weights={proposal!r}</code>.</p>"
+            table += f"<p>The train split is imbalanced: consider <code>class_weight={proposal!r}</code>.</p>"
         return table
 
     def __repr__(self) -> str:
@@ -153,7 +175,7 @@ class RunResult:
             "device": self.device,
             "steps": self.steps,
             "planned_steps": self.planned_steps,
-            "class_weights": self.class_weights,
+            "class_weight": self.class_weight,
             "extra": self.extra,
             "validation_labels": _list_or_none(self.validation_labels),
             "validation_scores": _list_or_none(self.validation_scores),
@@ -227,8 +249,6 @@ def load_run(directory: str | os.PathLike) -> RunResult:
     """
     import numpy as np
 
-    from quizkit.metrics import from_predictions
-
     target = Path(directory)
     if not target.exists() and str(directory) in recorded_runs():
         target = RECORDED_RUNS / str(directory)
@@ -242,35 +262,40 @@ def load_run(directory: str | os.PathLike) -> RunResult:
     if payload.get("format") != SAVE_FORMAT:
         raise ValueError(f"load_run: {str(target)!r} has format {payload.get('format')!r}, expected {SAVE_FORMAT}")
     description = payload["data"]
+    _read_old_spellings(payload)
     # Runs saved before length grouping existed were trained on randomly drawn batches.
     config = RunConfig(data=generated_data_spec(description), **{"train_sampling_strategy": "random", **payload["config"]})
-    labels = np.asarray(payload["test_labels"], dtype=int)
-    predictions = np.asarray(payload["test_predictions"], dtype=int)
-    names = payload["label_names"]
     return RunResult(
         trainer=None,
         config=config,
         data_description=description,
         log_history=payload["log_history"],
-        eval_history=eval_history(payload["log_history"]),
         validation_metrics=payload["validation_metrics"],
-        label_names=names,
-        test_labels=labels,
-        test_predictions=predictions,
+        label_names=payload["label_names"],
+        test_labels=payload["test_labels"],
+        test_predictions=payload["test_predictions"],
         test_scores=np.asarray(payload["test_scores"], dtype=float),
         test_texts=payload["test_texts"],
         train_texts=None,
-        test_metrics=from_predictions(labels, predictions, labels=list(range(len(names))), target_names=names),
         wall_time_s=payload["wall_time_s"],
         train_samples_per_second=payload["train_samples_per_second"],
         device=payload["device"],
         steps=payload["steps"],
         planned_steps=payload["planned_steps"],
-        class_weights=payload["class_weights"],
+        class_weight=payload["class_weight"],
         extra=payload.get("extra", {}),
         validation_labels=_array_or_none(payload.get("validation_labels"), int),
         validation_scores=_array_or_none(payload.get("validation_scores"), float),
     )
+
+
+def _read_old_spellings(payload: dict[str, Any]) -> None:
+    """Rename, in place, what files saved before the one vocabulary spelled ``class_weights``."""
+    for record, old, new in ((payload, "class_weights", "class_weight"),
+                             (payload["config"], "class_weights", "class_weight"),
+                             (payload.setdefault("extra", {}), "proposed_class_weights", "proposed_class_weight")):
+        if old in record:
+            record[new] = record.pop(old)
 
 
 def _array_or_none(values: list | None, dtype: type) -> Any:

@@ -69,7 +69,7 @@ TRAINING_ARGUMENTS = {
     'save_strategy': 'no',
 }
 # One loss weight per label, or None for the usual cross-entropy.
-CLASS_WEIGHTS = None
+CLASS_WEIGHT = None
 # Stop after this many evaluations without improvement (None: train every epoch).
 EARLY_STOPPING_PATIENCE = None
 # Binary tasks: label 1 when P(label 1) >= THRESHOLD (None: the most probable label).
@@ -140,7 +140,7 @@ def build_trainer(
     args: TrainingArguments,
     *,
     padding: str = "dynamic",
-    class_weights: Sequence[float] | None = None,
+    class_weight: Sequence[float] | None = None,
     threshold: float | None = None,
     early_stopping_patience: int | None = None,
     callbacks: Sequence[Any] = (),
@@ -164,7 +164,7 @@ def build_trainer(
         processing_class=tokenizer,
         data_collator=DataCollatorWithPadding(tokenizer) if padding == "dynamic" else default_data_collator,
         compute_metrics=compute_metrics_for("classification", threshold=threshold, labels=range(num_labels)),
-        compute_loss_func=WeightedCrossEntropy(class_weights) if class_weights else None,
+        compute_loss_func=WeightedCrossEntropy(class_weight) if class_weight else None,
         callbacks=callbacks,
     )
 
@@ -184,7 +184,7 @@ def main() -> None:
     bf16 = cuda and torch.cuda.is_bf16_supported()
     args = TrainingArguments(output_dir=OUTPUT_DIR, bf16=bf16, fp16=cuda and not bf16, **TRAINING_ARGUMENTS)
     trainer = build_trainer(
-        model, tokenizer, encoded, args, padding=PADDING, class_weights=CLASS_WEIGHTS,
+        model, tokenizer, encoded, args, padding=PADDING, class_weight=CLASS_WEIGHT,
         threshold=THRESHOLD, early_stopping_patience=EARLY_STOPPING_PATIENCE,
     )
     trainer.train()

@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from quizkit.metrics.calibration import Reliability, brier_score, reliability
+from quizkit.metrics.predictions import Predictions, as_predictions
 from quizkit.viz.confusion import axes_list
 
 AXIS_LABELS = {
@@ -50,9 +51,10 @@ class CalibrationDisplay:
 
     @classmethod
     def from_run(
-        cls, run: Any, *, n_bins: int = 10, kind: str | None = None, name: str | None = None, ax: Any = None,
+        cls, run: Predictions, *, n_bins: int = 10, kind: str | None = None, name: str | None = None, ax: Any = None,
     ) -> CalibrationDisplay:
         """The test-set diagram of a :class:`quizkit.train.RunResult`."""
+        run = as_predictions(run, "CalibrationDisplay.from_run")
         return cls.from_predictions(run.test_labels, run.test_scores, n_bins=n_bins, kind=kind, name=name or run.config.model, ax=ax)
 
     @property
@@ -91,6 +93,3 @@ class CalibrationDisplay:
         self.figure_ = curve_ax.figure
         return self
 
-
-#: The name before issue 13 (notebooks saved with it keep working).
-ReliabilityDiagram = CalibrationDisplay

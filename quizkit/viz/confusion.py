@@ -18,6 +18,8 @@ from typing import Any
 
 import numpy as np
 
+from quizkit.metrics.predictions import Predictions, as_predictions
+
 # Perceptually uniform and readable with every common colour-vision deficiency.
 CMAP = "cividis"
 # Positions of the outcome names in a binary matrix [[TN, FP], [FN, TP]] (rows actual).
@@ -125,8 +127,9 @@ class ConfusionMatrixDisplay:
         return cls([[tn, fp], [fn, tp]], display_labels=display_labels, normalize=normalize).plot(ax=ax, colorbar=colorbar)
 
     @classmethod
-    def from_run(cls, run: Any, *, normalize: str | None = None, ax: Any = None, colorbar: bool = True) -> ConfusionMatrixDisplay:
+    def from_run(cls, run: Predictions, *, normalize: str | None = None, ax: Any = None, colorbar: bool = True) -> ConfusionMatrixDisplay:
         """The test-set matrix of a :class:`quizkit.train.RunResult`, with its class names."""
+        run = as_predictions(run, "ConfusionMatrixDisplay.from_run")
         names = list(run.label_names)
         return cls.from_predictions(
             run.test_labels, run.test_predictions, labels=list(range(len(names))),
@@ -178,6 +181,3 @@ class ConfusionMatrixDisplay:
         self.figure_ = self.ax_.figure
         return self
 
-
-#: The name before issue 13 (notebooks saved with it keep working).
-ConfusionMatrixPlot = ConfusionMatrixDisplay

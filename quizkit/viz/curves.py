@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, TypeVar
 
+from quizkit.metrics.predictions import Predictions
 from quizkit.metrics.curves import (
     PrecisionRecallCurve,
     RocCurve,
@@ -80,7 +81,7 @@ class _CurveDisplay:
         return cls(curve, name=name, interval=curve.interval() if interval else None).plot(ax=ax)
 
     @classmethod
-    def from_run(cls, run: Any, *, name: str | None = None, interval: bool = True, ax: Any = None) -> Any:
+    def from_run(cls, run: Predictions, *, name: str | None = None, interval: bool = True, ax: Any = None) -> Any:
         """The test-set curve of a binary :class:`quizkit.train.RunResult`."""
         return cls.from_predictions(*run_targets(run), name=name or run.config.model, interval=interval, ax=ax)
 
@@ -141,7 +142,3 @@ class PrecisionRecallDisplay(_CurveDisplay):
     def _summary(self) -> tuple[str, float, float]:
         return "AP", self.curve.average_precision, self.curve.prevalence
 
-
-#: The names before issue 13 (notebooks saved with them keep working).
-RocCurvePlot = RocCurveDisplay
-PrecisionRecallPlot = PrecisionRecallDisplay

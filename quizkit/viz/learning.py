@@ -107,6 +107,3 @@ class LearningCurveDisplay:
         self.figure_ = loss_ax.figure
         return self
 
-
-#: The name before issue 13 (notebooks saved with it keep working).
-LearningCurvePlot = LearningCurveDisplay

@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from quizkit.metrics.predictions import Predictions, as_predictions
 from quizkit.viz.confusion import ConfusionMatrixDisplay, check_normalize, class_list
 
 AVERAGE_ROWS = ("macro avg", "weighted avg")
@@ -61,8 +62,9 @@ class ClassificationReportDisplay:
         return cls(counts, report, display_labels=names, normalize=normalize).plot(ax=ax)
 
     @classmethod
-    def from_run(cls, run: Any, *, normalize: str | None = None, ax: Any = None) -> ClassificationReportDisplay:
+    def from_run(cls, run: Predictions, *, normalize: str | None = None, ax: Any = None) -> ClassificationReportDisplay:
         """The test set of a :class:`quizkit.train.RunResult`, with its class names."""
+        run = as_predictions(run, "ClassificationReportDisplay.from_run")
         names = list(run.label_names)
         return cls.from_predictions(run.test_labels, run.test_predictions, labels=list(range(len(names))),
                                     display_labels=names, normalize=normalize, ax=ax)
@@ -92,6 +94,3 @@ class ClassificationReportDisplay:
         self.ax_, self.table_ax_, self.figure_ = matrix_ax, table_ax, matrix_ax.figure
         return self
 
-
-#: The name before issue 13 (notebooks saved with it keep working).
-ClassificationReportPlot = ClassificationReportDisplay

@@ -17,7 +17,8 @@ from typing import Any
 
 import traitlets
 
-from quizkit.metrics._checks import check_number
+from quizkit.metrics.checks import check_number, check_threshold
+from quizkit.metrics.predictions import Predictions, as_predictions
 from quizkit.textbox import text_box
 from quizkit.viz.confusion import ConfusionMatrixDisplay
 
@@ -104,7 +105,7 @@ class ThresholdExplorer(traitlets.HasTraits):
 
     @classmethod
     def from_run(
-        cls, run: Any, *, cost_fp: float = 1.0, cost_fn: float = 1.0, threshold: float | None = None, choose_by: str = "f1",
+        cls, run: Predictions, *, cost_fp: float = 1.0, cost_fn: float = 1.0, threshold: float | None = None, choose_by: str = "f1",
     ) -> ThresholdExplorer:
         """Explore a binary :class:`quizkit.train.RunResult`: choose on its validation scores, report on test.
 
@@ -114,6 +115,7 @@ class ThresholdExplorer(traitlets.HasTraits):
         """
         from quizkit.metrics.curves import positive_scores
 
+        run = as_predictions(run, "ThresholdExplorer.from_run")
         scores = positive_scores(run.test_scores)
         validation: dict[str, Any] = {}
         if getattr(run, "validation_scores", None) is not None:
@@ -136,7 +138,7 @@ class ThresholdExplorer(traitlets.HasTraits):
 
     def metrics_at(self, threshold: float) -> dict[str, float]:
         """Precision, recall, F1, accuracy, cost and the four counts at ``threshold``."""
-        check_number("threshold", threshold, 0.0, 1.0)  # the slider's range; the sweep takes any number
+        check_threshold(threshold)
         return self._row(self.sweep, threshold)
 
     def _row(self, sweep: Any, threshold: float) -> dict[str, float]:

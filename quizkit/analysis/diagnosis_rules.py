@@ -3,7 +3,7 @@
 Each rule reads a :class:`~quizkit.metrics.MetricReport` (what
 :func:`quizkit.metrics.from_predictions` computed once, with scikit-learn) or the run's other
 records (log history, texts, a comparison) and returns a :class:`Finding` stating its numbers
-in plain words, or None. :mod:`quizkit.diagnose` decides which rules the inputs allow.
+in plain words, or None. :mod:`quizkit.analysis.diagnosis` decides which rules the inputs allow.
 
 >>> from quizkit.metrics import from_predictions
 >>> finding = imbalance(from_predictions([0] * 95 + [1] * 5, [0] * 100))
@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from quizkit.diagnosis import Finding
+from quizkit.analysis.diagnosis_types import Finding
 from quizkit.metrics import MetricReport
 
 GENERATION_TASKS = {
@@ -303,39 +303,27 @@ def wrong_metric(task: str, metric_names: Sequence[str]) -> Finding | None:
     return Finding("wrong-metric-for-task", "severe", "Metric does not fit the task", evidence, explanation)
 
 
-def _interval(report: Any, metric: str) -> tuple[float, float] | None:
-    """The (low, high) interval of ``metric`` from a MetricReport that has intervals, else None."""
-    interval = getattr(report, "interval", None)
-    if not callable(interval):
-        return None
-    try:
-        low, high = interval(metric)[:2]
-    except (KeyError, ValueError, TypeError):
-        return None
-    return float(low), float(high)
+def baseline(comparison: Any) -> Finding | None:
+    """Flag a run not shown better than the baseline: the paired interval of (run - baseline) reaches 0.
 
-
-def baseline(r: MetricReport, baseline: Any, metric: str) -> Finding | None:
-    """Flag a run whose ``metric`` does not clear the baseline's (interval's upper end when known)."""
-    if metric not in BASELINE_METRICS:
-        raise ValueError(f"baseline_metric must be one of {BASELINE_METRICS}, got {metric!r}")
-    report = getattr(baseline, "test_metrics", baseline)
-    name = getattr(baseline, "config", None) and baseline.config.model
-    base = _metric_value(report, metric)
-    if base is None:
-        raise ValueError(f"baseline has no {metric!r} to compare with (pass a RunResult or a MetricReport)")
-    value = getattr(r, metric)
-    interval = _interval(report, metric)
-    bar = interval[1] if interval else base
-    if value > bar:
+    ``comparison`` is :func:`quizkit.metrics.compare` with the baseline as A and the run as B,
+    on the same test examples: the pairing cancels the examples both get right or both get
+    wrong, so it sees differences that two separate intervals hide.
+    """
+    if comparison.low > 0:
         return None
-    what = f"the {name} baseline" if name else "the baseline"
-    where = (f"inside its interval {interval[0]:.2f} to {interval[1]:.2f}" if interval and value >= interval[0]
-             else "below it" if value < base else "no better")
+    what, _ = comparison.names
+    metric, run, base = comparison.metric, comparison.b.value, comparison.a.value
+    verdict = ("includes 0: on this test set the two cannot be told apart" if comparison.high >= 0
+               else "lies below 0: the baseline is better")
     explanation = (
-        f"This run's {metric} is {value:.2f}, {what} scores {base:.2f} ({where}). "
+        f"This run's {metric} is {run:.2f}, {what} scores {base:.2f}. The difference {comparison.difference:+.2f} "
+        f"has a 95% paired-bootstrap interval [{comparison.low:+.2f}, {comparison.high:+.2f}] over the same "
+        f"{comparison.n} test examples (exact McNemar p = {comparison.p_value:.2g}), which {verdict}. "
         "Fine-tuning costs minutes and a baseline costs a second: until the run clears the "
         "baseline, it has not shown that it learned more than the baseline's shortcut."
     )
-    evidence = {"metric": metric, "run": value, "baseline": base, "baseline_interval": interval, "baseline_model": name}
+    evidence = {"metric": metric, "run": run, "baseline": base, "difference": comparison.difference,
+                "low": comparison.low, "high": comparison.high, "p_value": comparison.p_value,
+                "baseline_model": what, "comparison": comparison}
     return Finding("not-better-than-baseline", "warning", "Does not beat the baseline", evidence, explanation)

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from quizkit.metrics.predictions import Predictions, as_predictions
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -26,7 +28,7 @@ def out_of_fold_probabilities(texts: list[str], labels: Any, n_splits: int = 5, 
     """``(n, k)`` class probabilities, each row from a TF-IDF baseline fitted on the other folds."""
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
-    from quizkit.baselines import tfidf_pipeline
+    from quizkit.analysis.baselines import tfidf_pipeline
 
     folds = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed)
     return cross_val_predict(tfidf_pipeline(seed=seed), texts, labels, cv=folds, method="predict_proba")
@@ -95,10 +97,11 @@ def likely_label_errors(data: Any, split: str = "train", n_splits: int = 5, seed
     return table.sort_values("p_given", kind="stable").reset_index(drop=True)
 
 
-def _run_probabilities(result: Any) -> tuple[np.ndarray, np.ndarray, list[str]]:
+def _run_probabilities(result: Predictions) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Test labels, the ``(n, k)`` probability matrix and class names of a run or baseline."""
     from quizkit.metrics.calibration import as_probabilities
 
+    result = as_predictions(result, "top_losses")
     names = [str(name) for name in result.label_names]
     labels, probabilities = as_probabilities(result.test_labels, result.test_scores)
     if probabilities.shape[1] != len(names):
@@ -106,7 +109,7 @@ def _run_probabilities(result: Any) -> tuple[np.ndarray, np.ndarray, list[str]]:
     return labels, probabilities, names
 
 
-def top_losses(result: Any, k: int = 10) -> pd.DataFrame:
+def top_losses(result: Predictions, k: int = 10) -> pd.DataFrame:
     """The ``k`` test examples the model got most wrong, as measured by their loss, worst first.
 
     ``result`` is a :class:`quizkit.train.RunResult` (or a baseline). Columns: ``index`` (test
@@ -115,8 +118,8 @@ def top_losses(result: Any, k: int = 10) -> pd.DataFrame:
     Trainer averages). A confident wrong answer has a high probability and a high loss.
 
     >>> from types import SimpleNamespace
-    >>> toy = SimpleNamespace(label_names=["ham", "spam"], test_texts=["a", "b", "c"],
-    ...                       test_labels=[0, 1, 1], test_scores=[0.9, 0.6, 0.99])
+    >>> toy = SimpleNamespace(label_names=["ham", "spam"], test_texts=["a", "b", "c"], test_labels=[0, 1, 1],
+    ...                       test_predictions=[1, 1, 1], test_scores=[0.9, 0.6, 0.99])
     >>> top_losses(toy, k=2)[["text", "label", "prediction"]].values.tolist()
     [['a', 'ham', 'spam'], ['b', 'spam', 'spam']]
     """
@@ -144,7 +147,7 @@ def top_losses(result: Any, k: int = 10) -> pd.DataFrame:
     })
 
 
-def most_confused(result: Any, min_count: int = 1) -> pd.DataFrame:
+def most_confused(result: Predictions, min_count: int = 1) -> pd.DataFrame:
     """Pairs (actual, predicted) of different classes, by how often the model mixed them up.
 
     Read off the test confusion matrix (scikit-learn's ``confusion_matrix``), off-diagonal
@@ -153,7 +156,7 @@ def most_confused(result: Any, min_count: int = 1) -> pd.DataFrame:
 
     >>> from types import SimpleNamespace
     >>> toy = SimpleNamespace(label_names=["a", "b", "c"], test_labels=[0, 0, 1, 2, 2, 2],
-    ...                       test_predictions=[0, 1, 1, 1, 1, 0])
+    ...                       test_predictions=[0, 1, 1, 1, 1, 0], test_scores=None)
     >>> most_confused(toy).values.tolist()
     [['c', 'b', 2, 0.6666666666666666], ['a', 'b', 1, 0.5], ['c', 'a', 1, 0.3333333333333333]]
     """
@@ -162,6 +165,7 @@ def most_confused(result: Any, min_count: int = 1) -> pd.DataFrame:
 
     if isinstance(min_count, bool) or not isinstance(min_count, int) or min_count < 1:
         raise ValueError(f"min_count must be an integer >= 1, got {min_count!r}")
+    result = as_predictions(result, "most_confused")
     names = [str(name) for name in result.label_names]
     counts = confusion_matrix(result.test_labels, result.test_predictions, labels=list(range(len(names))))
     support = counts.sum(axis=1)

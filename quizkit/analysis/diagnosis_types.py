@@ -1,7 +1,7 @@
 """What a diagnosis returns: :class:`Finding` (one problem, its numbers in plain words) and
 :class:`Diagnosis` (the findings, worst first), as text and as HTML in a notebook.
 
-The rules that produce findings live in :mod:`quizkit.findings`; :mod:`quizkit.diagnose` runs
+The rules that produce findings live in :mod:`quizkit.analysis.diagnosis_rules`; :mod:`quizkit.analysis.diagnosis` runs
 them. This module changes when the shape or the look of a result changes, not when a rule does.
 
 >>> d = Diagnosis([Finding("imbalance", "info", "Imbalanced classes"),

@@ -23,9 +23,10 @@ from typing import Any
 
 import numpy as np
 
-from quizkit import findings as rules
-from quizkit.diagnosis import Diagnosis, Finding
-from quizkit.metrics import MetricReport, from_predictions
+from quizkit.analysis import diagnosis_rules as rules
+from quizkit.analysis.diagnosis_types import Diagnosis, Finding
+from quizkit.metrics import MetricReport, Predictions, as_predictions, compare, from_predictions, same_test_set
+from quizkit.metrics.registry import metric_names
 
 __all__ = ["Diagnosis", "Finding", "diagnose", "diagnose_predictions"]
 
@@ -61,9 +62,10 @@ def diagnose_predictions(
     ``"qa"``, ``"summarization"``, ``"translation"``; ``metric_names`` are the metrics the
     run was judged with (e.g. ``["accuracy"]``). ``train_metrics`` is a dict such as
     ``{"accuracy": 0.99}`` or a MetricReport on the training set. ``baseline`` (a baseline's
-    :class:`~quizkit.train.RunResult` from :mod:`quizkit.baselines`, or its MetricReport on the
-    same test set) adds "does not beat the baseline" when the run's ``baseline_metric`` is not
-    above the baseline's (above the top of its interval when the report has intervals).
+    :class:`~quizkit.train.RunResult` from :mod:`quizkit.analysis.baselines`, or its predicted
+    classes for the same test examples) adds "does not beat the baseline" unless the paired
+    comparison (:func:`quizkit.metrics.compare`, baseline = A, this model = B) puts the whole
+    95% interval of the difference in ``baseline_metric`` above zero.
 
     ``compare_to`` holds another model's predicted classes for the same test examples
     (called ``compare_name``); the two are compared on ``compare_metric`` with
@@ -91,10 +93,8 @@ def diagnose_predictions(
         if train_metrics is not None:
             found.append(rules.train_eval_gap(report, train_metrics))
         if baseline is not None:
-            found.append(rules.baseline(report, baseline, baseline_metric))
+            found.append(rules.baseline(_baseline_comparison(y_true, y_pred, baseline, baseline_metric)))
         if compare_to is not None:
-            from quizkit.metrics import compare
-
             comparison = compare(y_true, compare_to, y_pred, metric=compare_metric, names=(compare_name, "this model"))
             found.append(rules.within_noise(comparison))
     if log_history and any(isinstance(e, Mapping) and "eval_loss" in e for e in log_history):
@@ -104,7 +104,28 @@ def diagnose_predictions(
     return Diagnosis([f for f in found if f is not None])
 
 
-def diagnose(run: Any, compare_to: Any = None, **overrides: Any) -> Diagnosis:
+def _baseline_comparison(y_true: Sequence[Any], y_pred: Sequence[Any], baseline: Any, metric: str) -> Any:
+    """The paired comparison of a baseline (A) with this model (B) on the same test examples."""
+    if metric not in rules.BASELINE_METRICS:
+        raise ValueError(f"baseline_metric must be one of {rules.BASELINE_METRICS}, got {metric!r}")
+    if isinstance(baseline, Predictions):
+        if not np.array_equal(np.asarray(baseline.test_labels), np.asarray(y_true)):
+            raise ValueError("diagnose(baseline=...): the baseline was tested on other examples than this model "
+                             f"({len(baseline.test_labels)} vs {len(y_true)} labels, or in another order); "
+                             "a paired comparison needs the same examples")
+        config = getattr(baseline, "config", None)
+        name = f"the {config.model} baseline" if config is not None else "the baseline"
+        predictions = baseline.test_predictions
+    elif isinstance(baseline, (MetricReport, Mapping)) or not isinstance(baseline, (Sequence, np.ndarray)):
+        raise TypeError("baseline must be the baseline's predictions on the same test examples (a RunResult from "
+                        "quizkit.analysis.baselines, or its predicted classes), so the two are compared example by "
+                        f"example; got a {type(baseline).__name__}")
+    else:
+        name, predictions = "the baseline", baseline
+    return compare(y_true, predictions, y_pred, metric=metric, names=(name, "this model"))
+
+
+def diagnose(run: Predictions, compare_to: Any = None, **overrides: Any) -> Diagnosis:
     """Diagnose a :class:`quizkit.train.RunResult`; keyword arguments override what is read from it.
 
     ``diagnose(result, baseline=tfidf_logreg(data))`` also checks that the run beats the baseline.
@@ -116,6 +137,7 @@ def diagnose(run: Any, compare_to: Any = None, **overrides: Any) -> Diagnosis:
     >>> diagnose(load_run("overfit-minilm"), compare_to=load_run("overfit-minilm")).codes
     ['overfitting', 'within-noise']
     """
+    run = as_predictions(run, "diagnose")
     inputs: dict[str, Any] = {
         "y_true": run.test_labels,
         "y_pred": run.test_predictions,
@@ -132,17 +154,12 @@ def diagnose(run: Any, compare_to: Any = None, **overrides: Any) -> Diagnosis:
     return diagnose_predictions(**inputs)
 
 
-def _comparison_inputs(run: Any, other: Any) -> dict[str, Any]:
+def _comparison_inputs(run: Predictions, other: Any) -> dict[str, Any]:
     """``diagnose_predictions`` keywords comparing ``run`` with another run (or predictions)."""
-    from quizkit.metrics.classification import HEADLINE
-
     judged = getattr(getattr(run, "config", None), "metric_for_best_model", "f1")
-    inputs: dict[str, Any] = {"compare_metric": judged if judged in HEADLINE else "f1"}
-    if hasattr(other, "test_predictions"):
-        if not np.array_equal(np.asarray(other.test_labels), np.asarray(run.test_labels)):
-            raise ValueError("diagnose(compare_to=...): the two runs were tested on different test sets "
-                             f"({len(other.test_labels)} vs {len(run.test_labels)} labels, or in another order); "
-                             "a paired comparison needs the same examples")
+    inputs: dict[str, Any] = {"compare_metric": judged if judged in metric_names() else "f1"}
+    if isinstance(other, Predictions):
+        same_test_set(run, other, "diagnose(compare_to=...)")
         config = getattr(other, "config", None)
         inputs.update(compare_to=other.test_predictions,
                       compare_name=f"the {config.model} run" if config is not None else "the other run")

@@ -1,4 +1,17 @@
-"""Input checks shared by the metric functions: every error names the argument and the value."""
+"""Input checks: every error names the argument and the value.
+
+Public, on the ground floor, so that every package checks a number, a count or a decision
+threshold by the same rule.
+
+>>> is_number(0.5), is_number(True), is_number(float("nan"))
+(True, False, False)
+>>> check_threshold(0.3)
+0.3
+>>> check_threshold(1.5)
+Traceback (most recent call last):
+...
+ValueError: threshold must be a finite number in [0.0, 1.0], got 1.5
+"""
 
 from __future__ import annotations
 
@@ -30,6 +43,20 @@ def quiet_defined_cases() -> Iterator[None]:
 def short(value: Any, limit: int = 60) -> str:
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def is_number(value: Any) -> bool:
+    """A finite int or float; bools are not numbers here (``True`` is not a learning rate)."""
+    return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def check_threshold(value: Any, name: str = "threshold") -> float:
+    """A decision threshold on P(label 1): label 1 when P >= threshold, so 0 and 1 are the extremes.
+
+    The one rule for a threshold, wherever one is set: the run's config, ``compute_metrics_for``,
+    ``RunResult.report_at`` and the explorer's slider.
+    """
+    return check_number(name, value, 0.0, 1.0)
 
 
 def check_count(name: str, value: Any) -> int:

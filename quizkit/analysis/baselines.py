@@ -1,7 +1,7 @@
 """Baselines to beat before any fine-tune counts: the majority class and TF-IDF + logistic regression.
 
 Both return a :class:`quizkit.train.RunResult` (``trainer=None``, no training steps), so the
-run table, :mod:`quizkit.viz` plots, :func:`quizkit.diagnose.diagnose` and ``save``/``load_run``
+run table, :mod:`quizkit.viz` plots, :func:`quizkit.analysis.diagnosis.diagnose` and ``save``/``load_run``
 take them like a fine-tuning run. ``data`` is what :func:`quizkit.train.run` accepts: a
 ``DatasetDict`` with ``train``/``validation``/``test`` (``text``, ``label``) or a generated
 course task.
@@ -26,14 +26,10 @@ C_GRID = (0.3, 1.0, 3.0, 10.0)
 
 
 def _result(model: str, data: Any, seed: int, probabilities: dict[str, np.ndarray], start: float,
-            extra: dict[str, Any], class_weights: str | None = None) -> RunResult:
+            extra: dict[str, Any], class_weight: str | None = None) -> RunResult:
     """A RunResult from the ``validation`` and ``test`` probability matrices of a fitted baseline."""
-    from quizkit.metrics import from_predictions
-
     dataset, description = data
     names = list(dataset["train"].features["label"].names)
-    labels = np.asarray(dataset["test"]["label"], dtype=int)
-    predictions = probabilities["test"].argmax(axis=1)
 
     def scores(matrix: np.ndarray) -> np.ndarray:
         return matrix[:, 1] if len(names) == 2 else matrix
@@ -42,18 +38,16 @@ def _result(model: str, data: Any, seed: int, probabilities: dict[str, np.ndarra
         trainer=None,
         config=RunConfig(model=model, data=dataset if description["source"] == "custom" else
                          {k: v for k, v in description.items() if k != "source"}, seed=seed,
-                         class_weights=class_weights),
+                         class_weight=class_weight),
         data_description=description,
         log_history=[],
-        eval_history=[],
         validation_metrics=_validation_metrics(dataset, probabilities["validation"].argmax(axis=1)),
         label_names=names,
-        test_labels=labels,
-        test_predictions=predictions,
+        test_labels=dataset["test"]["label"],
+        test_predictions=probabilities["test"].argmax(axis=1),
         test_scores=scores(probabilities["test"]),
         test_texts=list(dataset["test"]["text"]),
         train_texts=list(dataset["train"]["text"]),
-        test_metrics=from_predictions(labels, predictions, labels=list(range(len(names))), target_names=names),
         wall_time_s=time.perf_counter() - start,
         train_samples_per_second=None,
         device="cpu",
@@ -104,7 +98,7 @@ def tfidf_pipeline(C: float = 1.0, seed: int = 0, class_weight: str | None = "ba
     """Word uni+bigram TF-IDF (sublinear) -> logistic regression, as a scikit-learn Pipeline.
 
     ``class_weight="balanced"`` (the default) weighs each class by the inverse of its
-    frequency, as ``run(class_weights="balanced")`` does for a fine-tune; ``None`` weighs
+    frequency, as ``run(class_weight="balanced")`` does for a fine-tune; ``None`` weighs
     every example alike.
     """
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -157,4 +151,4 @@ def tfidf_logreg(
 
     return _result("tfidf-logreg", (dataset, description), seed,
                    {split: probabilities(split) for split in ("validation", "test")}, start,
-                   {"C": best_c}, class_weights=class_weight)
+                   {"C": best_c}, class_weight=class_weight)
