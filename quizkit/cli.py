@@ -57,6 +57,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     module = importlib.import_module(module_name)
     parser = argparse.ArgumentParser(prog=f"quizkit {name}", description=help_text)
     module.add_arguments(parser)
+    refused = getattr(module, "refuse_argv", None)
+    if refused is not None and (why := refused(rest)):
+        print(f"quizkit {name}: {why}", file=sys.stderr)
+        return 2
     return int(module.run_cli(parser.parse_args(rest)) or 0)
 
 

@@ -5,16 +5,20 @@ import os
 
 import pytest
 
-from quizkit.grading.backends import Isolation, bwrap_problem, choose
+from quizkit.sandbox import Backend, choose
+
+
+def bwrap_problem() -> str | None:
+    return choose("bwrap")[1] or None
 
 
 @functools.cache
-def _bwrap() -> tuple[Isolation | None, str | None]:
+def _bwrap() -> tuple[Backend | None, str | None]:
     why = bwrap_problem()
     return (None, why) if why else (choose("bwrap")[0], None)
 
 
-def bwrap_or_skip() -> Isolation:
+def bwrap_or_skip() -> Backend:
     """The bubblewrap backend; skip with the reason outside CI, fail in CI (CI=true) where it must work."""
     isolation, why = _bwrap()
     if isolation is None:

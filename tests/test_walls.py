@@ -61,20 +61,6 @@ MAY_IMPORT: dict[str, set[str]] = {
 # parts whose modules, and everything they import, stay clear of ML_STACK
 NO_ML_STACK = ("quizkit.quiz", "quizkit.grading", "quizkit.sandbox", "quizkit.hub_access")
 
-# Imports that break a wall or close a circle today, each removed by work under way. This list
-# may only shrink: an entry that no longer matches an import in the source fails the test, so
-# whoever removes the import removes the entry.
-KNOWN: dict[tuple[str, str], str] = {
-    # The quiz side runs and judges code answers through grading's modules (inside methods);
-    # the runner, isolation and backends move to quizkit.sandbox, the judge to the quiz side.
-    ("quizkit.quiz.questions.code", "quizkit.grading"): "sandbox + judge on the quiz side",
-    ("quizkit.quiz.questions.code", "quizkit.grading._runner"): "sandbox",
-    ("quizkit.quiz.questions.code", "quizkit.grading.isolation"): "sandbox",
-    ("quizkit.quiz.questions.code", "quizkit.grading.judge"): "judge on the quiz side",
-    ("quizkit.quiz.widget", "quizkit.grading"): "sandbox",
-    ("quizkit.quiz.widget", "quizkit.grading.backends"): "sandbox",
-}
-
 
 # --------------------------------------------------------------------------- reading the source
 
@@ -242,16 +228,10 @@ def _cycle_through(graph: dict[str, set[str]], component: set[str]) -> list[str]
         seen.add(nxt)
 
 
-def without(graph: dict[str, set[str]], edges: set[tuple[str, str]]) -> dict[str, set[str]]:
-    return {m: {t for t in targets if (m, t) not in edges} for m, targets in graph.items()}
-
-
 # --------------------------------------------------------------------------- quizkit's walls
 
 MODULES = find_modules(ROOT, "quizkit")
 INSIDE, OUTSIDE = import_graph(MODULES)
-ALL_EDGES = {(m, t) for m, targets in INSIDE.items() for t in targets} | {
-    (m, lib) for m, libs in OUTSIDE.items() for lib in libs}
 
 
 def test_every_part_of_quizkit_has_a_row_in_the_layer_map():
@@ -259,23 +239,18 @@ def test_every_part_of_quizkit_has_a_row_in_the_layer_map():
 
 
 def test_no_import_climbs_a_floor():
-    breaches = wall_breaches(INSIDE, MAY_IMPORT) - KNOWN.keys()
+    breaches = wall_breaches(INSIDE, MAY_IMPORT)
     assert sorted(breaches) == [], "imports that climb a floor: " + "; ".join(f"{a} -> {b}" for a, b in sorted(breaches))
 
 
 def test_no_import_cycle():
-    cycles = find_cycles(without(INSIDE, set(KNOWN)))
+    cycles = find_cycles(INSIDE)
     assert cycles == [], "import cycles: " + "; ".join(" -> ".join(c) for c in cycles)
 
 
 def test_the_quiz_side_sandbox_and_grading_never_import_the_ml_stack():
-    reached = ml_stack_reached(without(INSIDE, set(KNOWN)), OUTSIDE, NO_ML_STACK, ML_STACK) - KNOWN.keys()
+    reached = ml_stack_reached(INSIDE, OUTSIDE, NO_ML_STACK, ML_STACK)
     assert sorted(reached) == []
-
-
-def test_the_known_breaches_are_still_there():
-    # Fails once an entry's import is gone: delete the entry, so the list only shrinks.
-    assert sorted(set(KNOWN) - ALL_EDGES) == []
 
 
 # What the `learn` extra adds that is not ML: the notebook side, which the quiz cells use too.

@@ -1,13 +1,20 @@
 """The ``quizkit grade`` command line.
 
-    quizkit grade submissions/* --key lessons/ --out gradebook.csv --report report.html
-    quizkit grade submissions/* --key lessons/ --lesson 01-confusion-matrix --out week1.csv
-    quizkit grade submissions/* --out gradebook.csv --lms canvas --assignment "Quiz 1" --roster roster.csv
+    quizkit grade --key lessons/ --out gradebook.csv --report report.html -- submissions/*
+    quizkit grade --key lessons/ --lesson 01-confusion-matrix --out week1.csv -- submissions/*
+    quizkit grade --out gradebook.csv --lms canvas --assignment "Quiz 1" --roster roster.csv -- submissions/*
 
-Code answers are computed under ``--isolation`` (default ``auto``: bubblewrap, else a
-container engine). With neither, they are "not graded: no isolation available" (0 points)
-unless ``--unsafe-no-isolation`` is given: only for your own code.
+Options never come from file names: everything after ``--`` is a submission, and an option
+that is also the name of a file here (what ``*`` expands to) is refused. Code answers are
+computed under ``--isolation`` (default ``auto``: bubblewrap, else a container engine, each
+tried with a no-op run first); when none works and the assignment has code questions, grading
+stops. Running code without isolation (``--isolation none`` or ``--unsafe-no-isolation``) is
+only for your own code and needs ``QUIZKIT_ALLOW_UNSAFE=1`` in the environment as well.
 
+>>> refuse_argv(["--out", "g.csv", "--jobs", "-1", "--", "--isolation=none"]) is None
+True
+>>> refuse_argv(["--iso=none", "a.ipynb"]).split(";")[0]
+'--iso=none is not an option of quizkit grade'
 >>> import argparse
 >>> parser = argparse.ArgumentParser()
 >>> add_arguments(parser)
@@ -20,6 +27,7 @@ unless ``--unsafe-no-isolation`` is given: only for your own code.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -27,7 +35,9 @@ from quizkit.grading.class_analysis import ClassAnalysis
 from quizkit.grading.exporters.base import ExportOptions
 from quizkit.grading.exporters.registry import DEFAULT, exporter_names, write_exports
 from quizkit.grading.gradebook import safe_text
+from quizkit.grading.identity import safe_display
 from quizkit.grading.reading import MAX_NOTEBOOK_MB
+from quizkit.sandbox.backends import BACKENDS
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -47,10 +57,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"refuse notebooks larger than this (default {MAX_NOTEBOOK_MB:g})")
     parser.add_argument("--time-limit", type=float, default=None, metavar="S",
                         help="wall-clock seconds per code answer (default 60)")
-    parser.add_argument("--isolation", choices=["auto", "bwrap", "container", "none"], default="auto",
+    parser.add_argument("--cpu-limit", type=float, default=None, metavar="S",
+                        help="CPU seconds per code answer, over all its processes where cgroups allow (default 30)")
+    parser.add_argument("--memory-limit", type=int, default=None, metavar="MB",
+                        help="memory per code answer, over all its processes where cgroups allow (default 4096)")
+    parser.add_argument("--isolation", choices=["auto", *BACKENDS], default="auto",
                         help="how code answers are isolated (default auto: bubblewrap, else docker/podman)")
     parser.add_argument("--unsafe-no-isolation", action="store_true",
-                        help="run code answers without isolation when none is available: only for your own code")
+                        help=f"run code answers without isolation when none is available: only for your own code "
+                             f"(needs {UNSAFE_ENV}=1 in the environment too)")
     parser.add_argument("--lms", choices=exporter_names(lms=True),
                         help="also write the gradebook in this LMS's import format (gradebook-canvas.csv beside --out)")
     parser.add_argument("--export", action="append", default=[], choices=exporter_names(), metavar="NAME",
@@ -67,10 +82,46 @@ def exported(args: argparse.Namespace) -> list[str]:
     return list(dict.fromkeys([*DEFAULT, *["html"] * bool(args.report), *[args.lms] * bool(args.lms), *args.export]))
 
 
+UNSAFE_ENV = "QUIZKIT_ALLOW_UNSAFE"
+USAGE = "quizkit grade --key lessons/ --out gradebook.csv -- submissions/*"
+
+
+def refuse_argv(argv: list[str]) -> str | None:
+    """Why these arguments are refused before parsing (None: fine).
+
+    An option that is also the name of a file in this folder came from a glob (``*``), not
+    from the instructor: a submission named ``--isolation=none`` must not switch anything. Before
+    ``--``, anything that looks like an option must be one of ours, spelled out in full (no
+    abbreviations, which a file name could also hit).
+    """
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    options = parser._option_string_actions  # the parser's own table of option strings
+    takes_value = False
+    for arg in argv:
+        if arg == "--":
+            return None
+        if takes_value:  # the value of the option before it (a negative number, say)
+            takes_value = False
+            continue
+        if not arg.startswith("-") or arg == "-":
+            continue
+        name = arg.split("=", 1)[0]
+        if os.path.lexists(arg):
+            return (f"{safe_display(arg)} is an option and also a file here (did * expand to it?): "
+                    f"nothing was graded. Put the submissions after --, e.g. {USAGE}")
+        if name not in options:
+            return (f"{safe_display(arg)} is not an option of quizkit grade; a submission whose name starts "
+                    f"with - goes after --, e.g. {USAGE}")
+        takes_value = "=" not in arg and options[name].nargs != 0
+    return None
+
+
+
 def run_cli(args: argparse.Namespace) -> int:
-    from quizkit.quiz.validation import BankError
-    from quizkit.grading.backends import Limits, choose
     from quizkit.grading.scoring import grade_submissions, key_files
+    from quizkit.quiz.validation import BankError
+    from quizkit.sandbox import Limits, choose, limits_in_force
 
     def fail(message: str) -> int:
         print(f"quizkit grade: {safe_text(str(message))}", file=sys.stderr)
@@ -78,9 +129,16 @@ def run_cli(args: argparse.Namespace) -> int:
 
     if args.jobs is not None and args.jobs < 1:
         return fail(f"--jobs must be 1 or more, not {args.jobs}")
-    if args.time_limit is not None and not args.time_limit > 0:
-        return fail(f"--time-limit must be a positive number of seconds, not {args.time_limit}")
-    limits = Limits(wall_s=args.time_limit) if args.time_limit else None
+    chosen_limits = {"wall_s": args.time_limit, "cpu_s": args.cpu_limit, "memory_mb": args.memory_limit}
+    try:
+        limits = Limits(**{k: v for k, v in chosen_limits.items() if v is not None})
+    except ValueError as e:
+        return fail(str(e).replace("Limits.wall_s", "--time-limit").replace("Limits.cpu_s", "--cpu-limit")
+                    .replace("Limits.memory_mb", "--memory-limit"))
+    unsafe = args.unsafe_no_isolation or args.isolation == "none"
+    if unsafe and os.environ.get(UNSAFE_ENV) != "1":
+        return fail(f"running code answers without isolation needs {UNSAFE_ENV}=1 in the environment as well as "
+                    "the option (a file name cannot set it); only for your own code")
     if (args.roster or args.assignment) and not args.lms:
         return fail(f"--roster and --assignment go with --lms {'|'.join(exporter_names(lms=True))}")
     roster = None
@@ -93,15 +151,18 @@ def run_cli(args: argparse.Namespace) -> int:
             return fail(str(e))
     try:
         masked = list(key_files(args.key)[0].values()) if args.key else []
-        isolation, why = choose(args.isolation, unsafe=args.unsafe_no_isolation, masked=[*masked, *args.submissions])
+        isolation, why = choose(args.isolation, unsafe=unsafe, masked=[*masked, *args.submissions])
         if isolation is None and args.isolation != "auto":
             return fail(f"--isolation {args.isolation}: {why}")
-        if isolation is None:
-            print(f"quizkit grade: warning: code answers will not be graded: {why}", file=sys.stderr)
-        elif not isolation.isolated:
+        if isolation is not None and not isolation.isolated:
             print("quizkit grade: warning: code answers run WITHOUT isolation (--unsafe-no-isolation)", file=sys.stderr)
+        print(f"quizkit grade: {limits_in_force(isolation, limits)}", file=sys.stderr)
         book = grade_submissions(args.submissions, args.key, args.jobs, lessons=args.lesson, limits=limits,
-                                 isolation=isolation, max_mb=args.max_mb, progress=sys.stderr)
+                                 isolation=isolation, max_mb=args.max_mb, progress=sys.stderr,
+                                 no_sandbox=why if isolation is None else None)
+        if not book.columns:
+            return fail("no answer key found for these submissions: 0 questions to grade (give --key with the "
+                        "instructor's banks, and check that the submissions are the assignment's notebooks)")
         analysis = ClassAnalysis.from_gradebook(book)
         done = write_exports(book, exported(args), ExportOptions(Path(args.out), Path(args.report) if args.report else None,
                                                                  args.assignment, roster), analysis)
@@ -111,6 +172,10 @@ def run_cli(args: argparse.Namespace) -> int:
     print(f"graded {len(book.students)} submission(s) on {len(book.columns)} question(s) "
           f"(code isolation: {book.isolation}): {len(book.students) - len(problems)} ok, "
           f"{len(problems)} with problems (see the status column)")
+    for student in problems[:20]:
+        print(f"  {safe_display(student.student)}: {safe_display('; '.join(student.problems), 300)}")
+    if len(problems) > 20:
+        print(f"  ... and {len(problems) - 20} more")
     print(safe_text("wrote " + ", ".join(map(str, done.paths))))
     for note in [*class_summary(analysis), *done.notes]:
         print(safe_text(note))

@@ -1,6 +1,8 @@
 """Reading submissions: regular files only, links never followed, sizes checked on the opened file.
 
-A submission is one ``.ipynb`` file or a folder of one student's notebooks. Whatever is wrong
+A submission is one ``.ipynb`` file or a folder of one student's notebooks; its path is the
+student id (:mod:`quizkit.grading.identity`). Names inside the notebook (metadata, records'
+``student``) are kept in ``claimed`` and flagged when they differ, never used. Whatever is wrong
 with it (a FIFO or device named ``*.ipynb``, a symbolic link, a file too large, bytes that are
 not JSON, a record of the wrong shape) becomes a problem in its :class:`Submission`, never an
 exception: one submission never stops the batch.
@@ -12,6 +14,7 @@ exception: one submission never stops the batch.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -23,6 +26,8 @@ from pathlib import Path
 from typing import Any
 
 MAX_NOTEBOOK_MB = 50.0
+MAX_RECORDS = 5000  # per submission: a notebook of hundreds of thousands of records is a problem, not work
+MAX_PROBLEMS = 20  # problems kept per submission (the rest counted)
 LESSON_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 
 
@@ -35,6 +40,8 @@ class Submission:
     latest: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     lessons_seen: list[str] = field(default_factory=list)
+    claimed: list[str] = field(default_factory=list)  # ids named inside the notebooks (not used)
+    fingerprints: list[str] = field(default_factory=list)  # file identities and content hashes, to find copies
 
 
 def _kind(mode: int) -> str:
@@ -105,7 +112,8 @@ def _notebook_files(path: Path, problems: list[str]) -> list[Path]:
     return [path]
 
 
-def _read_notebook(path: Path, max_mb: float, problems: list[str]) -> tuple[list[tuple[int, dict]], str | None] | None:
+def _read_notebook(path: Path, max_mb: float, problems: list[str],
+                   fingerprints: list[str] | None = None) -> tuple[list[tuple[int, dict]], str | None] | None:
     name = path.name
     if path.suffix != ".ipynb":
         problems.append(f"{name}: not a notebook (expected a .ipynb file)")
@@ -114,6 +122,9 @@ def _read_notebook(path: Path, max_mb: float, problems: list[str]) -> tuple[list
     if data is None:
         problems.append(f"{name}: {why}")
         return None
+    if fingerprints is not None:
+        st = os.lstat(path)
+        fingerprints += [f"inode {st.st_dev}:{st.st_ino}", "sha256 " + hashlib.sha256(data).hexdigest()]
     try:
         nb = json.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
@@ -156,11 +167,14 @@ def read_submission(path: str | Path, bank_for: Any = None, max_mb: float = MAX_
     """
     from quizkit.quiz.records import validate_record
 
+    from quizkit.grading.identity import safe_display, submission_id
+
     path = Path(path)
     problems: list[str] = []
+    fingerprints: list[str] = []
     notebooks = []
     for file in _notebook_files(path, problems):
-        read = _read_notebook(file, max_mb, problems)
+        read = _read_notebook(file, max_mb, problems, fingerprints)
         if read is not None:
             notebooks.append((file, *read))
     latest: dict[tuple[str, str], tuple[tuple, dict[str, Any]]] = {}
@@ -171,6 +185,9 @@ def read_submission(path: str | Path, bank_for: Any = None, max_mb: float = MAX_
     for file_no, (file, records, _) in enumerate(notebooks):
         for position, raw in records:
             n_records += 1
+            if n_records > MAX_RECORDS:
+                problems.append(f"more than {MAX_RECORDS} answer records: the rest ignored")
+                break
             try:
                 record = validate_record(raw)
             except ValueError as e:
@@ -194,23 +211,34 @@ def read_submission(path: str | Path, bank_for: Any = None, max_mb: float = MAX_
             order = (_parse_time(record["time"]), record["attempts"], file_no, position)
             if (lesson, qid) not in latest or order >= latest[(lesson, qid)][0]:
                 latest[(lesson, qid)] = (order, record)
-    problems += [f"{what} ({n} records)" if n > 1 else what for what, n in sorted(unknown.items())]
+    unknown_list = sorted(unknown.items())
+    problems += [f"{what} ({n} records)" if n > 1 else what for what, n in unknown_list[:5]]
+    if len(unknown_list) > 5:
+        problems.append(f"{len(unknown_list) - 5} more unknown lessons or questions ignored")
     if notebooks and not n_records:
         problems.append("no answer records")
-    named = sorted({student for _, _, student in notebooks if student})
-    student = named[0] if named else (record_students.most_common(1)[0][0] if record_students else None)
+    student = safe_display(submission_id(path))
+    named = sorted({s for _, _, s in notebooks if s})
+    claimed = sorted(set(named) | set(record_students))[:10]
     if len(named) > 1:
         # A class folder passed as one submission: merging would mix students' answers.
-        problems.append(f"notebooks of several students in one folder ({', '.join(named)}); not graded: "
+        problems.append(f"notebooks of several students in one folder ({', '.join(map(safe_display, named))}); not graded: "
                         "pass each student's notebook or folder, e.g. submissions/*")
         latest.clear()
-    elif len(record_students) > 1:
-        problems.append(f"answer records name several students ({', '.join(sorted(record_students))})")
+    others = [c for c in claimed if safe_display(c).casefold() != safe_display(student).casefold()]
+    if others:
+        problems.append(f"the notebook names {', '.join(repr(safe_display(c, 60)) for c in others)}, not the submission's "
+                        f"{safe_display(student, 60)!r} (shown only: the path decides)")
+    # A record is stored in the asking cell and in the answering cell: say each problem once.
+    kept = list(dict.fromkeys(problems))
+    if len(kept) > MAX_PROBLEMS:
+        kept = [*kept[:MAX_PROBLEMS], f"{len(kept) - MAX_PROBLEMS} more problems not listed"]
     return Submission(
-        student=student or (path.stem if path.suffix == ".ipynb" else path.name),
+        student=student,
         source=str(path),
         latest={k: record for k, (_, record) in sorted(latest.items())},
-        # A record is stored in the asking cell and in the answering cell: say each problem once.
-        problems=list(dict.fromkeys(problems)),
+        problems=[safe_display(p, 300) for p in kept],
         lessons_seen=sorted(lessons_seen),
+        claimed=claimed,
+        fingerprints=fingerprints,
     )

@@ -3,15 +3,15 @@
 Each answer record in a notebook (see :mod:`quizkit.quiz.records`) is re-scored against the answer
 key; the ``correct`` flag stored in the file is never trusted. Choice answers compare option
 ids, numeric and text answers are scored without running anything; a code answer's outputs are
-computed in an isolated process (:mod:`quizkit.grading.isolation`) and judged here against the
-key (:func:`quizkit.grading.judge.judge_code`). Whatever is wrong with one submission goes into its
+computed in an isolated process (:mod:`quizkit.sandbox`) and judged here against the
+key (:func:`quizkit.quiz.judge.judge_code`). Whatever is wrong with one submission goes into its
 ``status``; the batch never stops for it.
 
 The maximum belongs to the assignment: ``lessons`` (``--lesson``) fixes the lessons that count;
 by default the banks named as files in ``keys`` plus every lesson of the key that at least half
 of the submissions answered. Records for other lessons are listed as ignored per student.
 
->>> from quizkit.grading.isolation import NONE
+>>> from quizkit.sandbox import NONE
 >>> book = grade_submissions([], keys=["tests/fixtures/grading/grading-demo.yaml"], isolation=NONE)
 >>> [c.key for c in book.columns][:2], book.max_points
 (['grading-demo/pick', 'grading-demo/evens'], 7.0)
@@ -37,6 +37,8 @@ from quizkit.grading.reading import (
 
 # Up to this many submissions are graded in this process: a pool costs more than it saves.
 INLINE_BATCH = 4
+# What is kept of an answer longer than its question type reads (``max_answer_chars``).
+STORED_CHARS = 200
 
 
 # --------------------------------------------------------------------------- keys
@@ -91,8 +93,9 @@ def bank_for(lesson: str, index: dict[str, Path] | None) -> Any:
 
 
 def _check_key(bank: Any) -> None:
-    if not bank.has_key:
-        raise ValueError(f"{bank.path}: this is a released exam copy without answers; grade with the instructor's bank")
+    if bank.release is not None:
+        raise ValueError(f"{bank.path}: this is a released student copy (quizkit release), not an answer key: its hidden "
+                         "checks and text matching are gone; grade with the instructor's bank")
 
 
 # --------------------------------------------------------------------------- scoring
@@ -104,12 +107,18 @@ def score_answer(q: Any, record: dict[str, Any], limits: Any, isolation: Any) ->
 
     checks = None
     try:
+        # Refused unread: fuzzy matching and running cost grow with the length.
+        if isinstance(record["answer"], str) and len(record["answer"]) > q.max_answer_chars:
+            raise AnswerError(f"a {q.type} answer of {len(record['answer'])} characters (the limit is {q.max_answer_chars})")
         score, checks = q.grade(record["answer"], limits, isolation)
         points, correct, reason = score.points, score.correct, score.feedback
     except AnswerError as e:
         points, correct, reason = 0.0, False, f"invalid answer: {e}"
+    answer = record["answer"]
+    if isinstance(answer, str) and len(answer) > q.max_answer_chars:
+        answer = f"{answer[:STORED_CHARS]}... [{len(answer)} characters, cut]"
     return AnswerGrade(
-        lesson=record["lesson"], question=record["question"], type=q.type, answer=record["answer"],
+        lesson=record["lesson"], question=record["question"], type=q.type, answer=answer,
         points=float(points), max_points=float(q.points), correct=bool(correct), reason=reason,
         attempts=record["attempts"], time=record["time"], claimed_correct=record.get("correct"), checks=checks,
     )
@@ -149,6 +158,9 @@ def score_submission(sub: Submission, lessons: Sequence[str], index: dict[str, P
         checks = answer.checks or {}
         if checks.get("status") in ("timeout", "crashed", "not graded"):
             grade.problems.append(f"{answer.key}: code {checks['status']} ({checks['message']})")
+    if not grade.answers and sub.lessons_seen and lessons:
+        grade.problems.append(f"no answers for this assignment's lessons ({', '.join(lessons)}); the notebook answers "
+                              f"{', '.join(sub.lessons_seen)}: the wrong lesson saved under this name?")
     return grade
 
 
@@ -218,22 +230,23 @@ def grade_submissions(
     isolation: Any = None,
     max_mb: float = MAX_NOTEBOOK_MB,
     progress: Any = None,
+    no_sandbox: str | None = None,
 ) -> Gradebook:
     """Grade every submission; ``keys`` are bank files or folders (None: lessons/ lookup).
 
     ``lessons`` fixes the assignment (see the module docs). ``isolation`` is an
-    :class:`~quizkit.grading.backends.Isolation` for code answers (None: code answers are
+    :class:`~quizkit.sandbox.Backend` for code answers (None: code answers are
     "not graded"); ``jobs`` processes (default: all cores); ``limits`` a
-    :class:`~quizkit.grading.backends.Limits`; ``progress`` a stream (stderr).
+    :class:`~quizkit.sandbox.Limits`; ``progress`` a stream (stderr). ``no_sandbox``: why no
+    backend works here; given, an assignment with code questions is refused (ValueError) rather
+    than graded zero.
     """
     # Imported here, before the pool forks, so that the workers do not each import them.
     for module in ("quizkit.quiz.loading", "quizkit.quiz.records"):
         importlib.import_module(module)
     index, explicit = key_files(keys) if keys else (None, [])
     for lesson in index or {}:  # every key bank is loaded (and validated: BankError) before forking
-        bank = bank_for(lesson, index)
-        if lesson in explicit:
-            _check_key(bank)
+        _check_key(bank_for(lesson, index))
     for lesson in lessons or []:
         if bank_for(lesson, index) is None:
             raise ValueError(f"--lesson {lesson}: no such lesson in the key")
@@ -245,6 +258,11 @@ def grade_submissions(
         todo = [(str(p), index, max_mb) for p in paths]
         subs = list(map(_read_one, todo) if pool is None else pool.map(_read_one, todo, chunksize=chunks))
         chosen = assignment_lessons(subs, explicit, lessons)
+        for lesson in chosen:
+            _check_key(bank_for(lesson, index))
+        if isolation is None and no_sandbox is not None and any(
+                q.runs_code for lesson in chosen for q in bank_for(lesson, index).questions.values()):
+            raise ValueError(f"the assignment has code questions and no sandbox works here: {no_sandbox}")
         bar = _Progress(len(subs), progress)
         work = [(sub, chosen, index, limits, isolation) for sub in subs]
         results = []
@@ -261,6 +279,7 @@ def grade_submissions(
         key_list.append({"lesson": lesson, "path": str(bank.path), "hash": bank.hash})
         columns += [column_for(lesson, q) for q in bank.questions.values()]
     _flag_shared_ids(results)
+    _flag_copies(results, {sub.source: sub.fingerprints for sub in subs})
     results.sort(key=lambda s: (s.student, s.source))
     name = "unavailable" if isolation is None else isolation.name
     return Gradebook(results, columns, key_list, isolation=name)
@@ -282,3 +301,15 @@ def _flag_shared_ids(results: list[StudentGrade]) -> None:
                 others = sorted(o.source for o in rows if o is not r)
                 more = f" and {len(others) - 3} more" if len(others) > 3 else ""
                 r.problems.append(f"student id {student!r} also used by {', '.join(others[:3])}{more}")
+
+
+def _flag_copies(results: list[StudentGrade], fingerprints: dict[str, list[str]]) -> None:
+    """Submissions of different students that are one file (hard link) or the same bytes: copies."""
+    owners: dict[str, set[str]] = {}
+    for r in results:
+        for mark in fingerprints.get(r.source, []):
+            owners.setdefault(mark, set()).add(r.student)
+    for r in results:
+        same = sorted({s for mark in fingerprints.get(r.source, []) for s in owners[mark] if s != r.student})
+        if same:
+            r.problems.append(f"identical to the submission of {', '.join(same[:3])}: a copy?")

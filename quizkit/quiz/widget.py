@@ -61,7 +61,7 @@ class Quiz:
     ``lesson`` is a lesson id (``lessons/<id>.yaml``) or a path to a bank (a released copy
     works too). ``feedback`` is "instant" (right/wrong and explanations) or "none" (exam: the
     answer is recorded, nothing is revealed); it defaults to the bank's ``feedback``.
-    ``student`` is stored in every record. ``limits`` (a :class:`quizkit.grading.Limits`)
+    ``student`` is stored in every record. ``limits`` (a :class:`quizkit.sandbox.Limits`)
     bounds each run of a code question's checks; the sandbox's defaults otherwise.
     ``shuffle=True`` shows each choice question's options in an order of their own for every
     student (seeded by ``student``, so a re-run shows the same order); options keep their ids,
@@ -81,10 +81,10 @@ class Quiz:
         if not isinstance(shuffle, bool):
             raise TypeError(f"shuffle must be True or False, not {shuffle!r}")
         if limits is not None:
-            from quizkit.grading.backends import Limits
+            from quizkit.sandbox import Limits
 
             if not isinstance(limits, Limits):
-                raise TypeError(f"limits must be a quizkit.grading.Limits (e.g. Limits(wall_s=5)), not {limits!r}")
+                raise TypeError(f"limits must be a quizkit.sandbox.Limits (e.g. Limits(wall_s=5)), not {limits!r}")
         self.feedback = mode
         self.student = student
         self.limits = limits

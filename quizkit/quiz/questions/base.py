@@ -47,6 +47,11 @@ class Question(Strict):
     answered_with: ClassVar[str] = "answer"
     #: Shown under the question while an answer is scored, when scoring takes a while.
     scoring_message: ClassVar[str | None] = None
+    #: The longest answer the grader reads: a longer one is refused unread and stored cut, so
+    #: that one submission cannot make the grader compute or write megabytes.
+    max_answer_chars: ClassVar[int] = 10_000
+    #: Whether answers are code run in the sandbox (the grader refuses them where none works).
+    runs_code: ClassVar[bool] = False
 
     @property
     def released(self) -> bool:

@@ -1,7 +1,7 @@
 """Code questions: the learner writes a function; checks call it in a separate process.
 
-The learner's code runs isolated (:mod:`quizkit.grading.isolation`) and only plain data
-comes back; it is judged here against the key (:func:`quizkit.grading.judge.judge_code`).
+The learner's code runs isolated (:mod:`quizkit.sandbox`) and only plain data comes back;
+it is judged here against the key (:func:`quizkit.quiz.judge.judge_code`).
 Hidden checks run only when grading; a student copy holds the visible checks with their
 expected values written out, never the reference solution.
 
@@ -104,6 +104,8 @@ class Code(Question):
     # The explanation is usually the model solution.
     sealed_fields: ClassVar[tuple[str, ...]] = ("reference", "explanation")
     answered_with: ClassVar[str] = "check"
+    max_answer_chars: ClassVar[int] = 100_000
+    runs_code: ClassVar[bool] = True
     scoring_message: ClassVar[str | None] = "Running the checks…"
 
     def expected(self, check: Check) -> Any:
@@ -116,7 +118,7 @@ class Code(Question):
             namespace: dict[str, Any] = {"__name__": "__quizkit_reference__"}
             exec(compile(self.reference, f"<{self.id} reference>", "exec"), namespace)  # noqa: S102 - the key's own code
             self._reference_fn = namespace[self.entry]
-        from quizkit.grading._runner import plain
+        from quizkit.sandbox.runner import plain
 
         return plain(self._reference_fn(*copy.deepcopy(check.args or []), **copy.deepcopy(check.kwargs or {})))
 
@@ -124,11 +126,11 @@ class Code(Question):
         """Compute the learner's outputs in a separate process, then judge them here: ``(CheckOutcome, Score)``.
 
         ``hidden=False`` runs only the visible checks (what a learner sees while practising);
-        the grader runs them all. ``isolation`` (:class:`quizkit.grading.backends.Isolation`):
+        the grader runs them all. ``isolation`` (:class:`quizkit.sandbox.Backend`):
         a plain child process when None.
         """
-        from quizkit.grading.isolation import NONE, compute
-        from quizkit.grading.judge import judge_code
+        from quizkit.quiz.judge import judge_code
+        from quizkit.sandbox import NONE, compute
 
         checks = [c for c in self.checks if hidden or not c.hidden]
         job = {"setup": self.setup, "source": source, "entry": self.entry, "calls": [c.job_call() for c in checks]}
@@ -232,7 +234,7 @@ class Code(Question):
 
     def _reference_problems(self) -> list[tuple[str, str]]:
         """The reference must define the entry and agree with every written ``expect`` it could compute."""
-        from quizkit.grading.judge import same
+        from quizkit.quiz.judge import same
 
         problems = []
         for i, c in enumerate(self.checks):

@@ -1,6 +1,6 @@
-"""The child side of :mod:`quizkit.grading.isolation`: compute a code answer's outputs, never judge them.
+"""The child side of :mod:`quizkit.sandbox.run`: compute a code answer's outputs, never judge them.
 
-Started as ``python -I -S .../_runner.py`` (by path: nothing of quizkit is imported unless a
+Started as ``python -I -S .../runner.py`` (by path: nothing of quizkit is imported unless a
 question's setup asks for it). It reads one JSON job on stdin: the question's ``setup``, the
 learner's ``source``, the ``entry`` name and the calls the checks name (JSON arguments or a
 setup-side expression, plus optional ``observe`` expressions over the output ``out``). It sets

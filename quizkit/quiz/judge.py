@@ -1,6 +1,6 @@
 """Judge computed outputs against expected values: every pass/fail decision happens here.
 
-The computing process (:mod:`quizkit.grading.isolation`) only returns plain JSON data; this
+The computing process (:mod:`quizkit.sandbox`) only returns plain JSON data; this
 module compares that data with the key's expected value, so no object of the learner's
 (an ``__eq__`` that is always true, a redefined builtin) takes part in a decision.
 
@@ -66,7 +66,22 @@ def verdict(computed: dict[str, Any], *, expected: Any = None, raises: str | Non
         return False, f"expected {raises} to be raised, got {describe(got)}"
     if same(got, expected, tolerance):
         return True, ""
-    return False, f"expected {describe(expected)}, got {describe(got)}"
+    return False, differences(got, expected, tolerance)
+
+
+def differences(got: Any, expected: Any, tolerance: float = 0.0) -> str:
+    """In words, what differs: per observed name for dicts of observations, else expected and got.
+
+    >>> differences({"is_dict": False, "missing": []}, {"is_dict": True, "missing": []})
+    'is_dict should be True, your code gives False'
+    >>> differences([1, 2], [1, 3])
+    'expected [1, 3], got [1, 2]'
+    """
+    if isinstance(expected, dict) and isinstance(got, dict) and set(got) == set(expected):
+        wrong = [f"{name} should be {describe(value)}, your code gives {describe(got[name])}"
+                 for name, value in expected.items() if not same(got[name], value, tolerance)]
+        return "; ".join(wrong)
+    return f"expected {describe(expected)}, got {describe(got)}"
 
 
 @dataclass(frozen=True)
@@ -96,7 +111,7 @@ class CheckOutcome:
 def judge_code(question: Any, computed: Any, checks: Sequence[Any]) -> CheckOutcome:
     """Decide pass/fail for a :class:`~quizkit.quiz.questions.code.Code` question from the computed plain data.
 
-    ``computed`` is a :class:`quizkit.grading.isolation.Computed` (how the computation ended,
+    ``computed`` is a :class:`quizkit.sandbox.Computed` (how the computation ended,
     and one entry per call of ``checks``); the verdict is decided here, in the grader's process.
     """
     base = {"output": computed.output, "duration_s": computed.duration_s, "isolation": computed.isolation}
