@@ -249,7 +249,7 @@ def test_grade_check_lessons_and_release_work_without_the_ml_stack(tmp_path):
     graded = run("grade", tmp_path / "a.ipynb", "--key", ROOT / "tests" / "fixtures" / "grading" / "grading-demo.yaml",
                  "--out", tmp_path / "g.csv", "--report", tmp_path / "r.html", "--isolation", "none", "--unsafe-no-isolation")
     assert graded.returncode == 0, graded.stderr
-    assert "charts need matplotlib" in (tmp_path / "r.html").read_text()
+    assert (tmp_path / "r.html").read_text().count('<svg role="img"') == 2  # charts drawn without matplotlib
     assert json.loads((tmp_path / "g.json").read_text())["isolation"] == "none"
 
 
