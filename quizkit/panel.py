@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import html
 import io
+import math
 import threading
 import time
 from typing import Any
@@ -51,6 +52,17 @@ _CONFIG_COLUMNS = (
 )
 # Test metrics: (heading, RunResult.test_metrics attribute).
 _METRIC_COLUMNS = (("test acc.", "accuracy"), ("prec.", "precision"), ("recall", "recall"), ("F1", "f1"))
+# Configuration columns that hold numbers (right-aligned).
+_NUMBER_COLUMNS = ("steps", "time")
+
+
+def _metric_cell(value: float) -> str:
+    """A metric's table cell: 3 digits, or a dash where it is undefined (precision when the
+    model predicted no positive: a stopped or untrained run often does)."""
+    value = float(value)
+    if math.isnan(value):
+        return "<td class='number' title='undefined: the model predicted no example of this class'>—</td>"
+    return f"<td class='number'>{value:.3f}</td>"
 
 
 def _data_text(description: dict[str, Any]) -> str:
@@ -306,15 +318,18 @@ class TrainingPanel:
         if not getattr(self, "runs", None):
             return "<p><i>Runs of this session will be compared here.</i></p>"
         head = "".join(f"<th>{html.escape(h)}</th>" for h, _ in _CONFIG_COLUMNS)
-        head += "".join(f"<th>{h}</th>" for h, _ in _METRIC_COLUMNS)
+        head += "".join(f"<th class='number'>{h}</th>" for h, _ in _METRIC_COLUMNS)
         rows = []
         for i, result in enumerate(self.runs, 1):
-            cells = "".join(f"<td>{html.escape(str(read(result)))}</td>" for _, read in _CONFIG_COLUMNS)
-            cells += "".join(f"<td>{float(getattr(result.test_metrics, m)):.3f}</td>" for _, m in _METRIC_COLUMNS)
-            rows.append(f"<tr><td>{i}</td>{cells}</tr>")
+            cells = "".join(f"<td{' class=number' if h in _NUMBER_COLUMNS else ''}>{html.escape(str(read(result)))}</td>"
+                            for h, read in _CONFIG_COLUMNS)
+            cells += "".join(_metric_cell(getattr(result.test_metrics, m)) for _, m in _METRIC_COLUMNS)
+            rows.append(f"<tr><td class='number'>{i}</td>{cells}</tr>")
         # One line per row (wrapped cells make a table hard to scan); on a screen too narrow
         # even for that, the table scrolls sideways in its own box instead of widening the page.
-        style = "<style>table.quizkit-runs th, table.quizkit-runs td {white-space:nowrap; padding:2px 6px}</style>"
+        # Numbers are right-aligned so that their digits line up down a column.
+        style = ("<style>table.quizkit-runs th, table.quizkit-runs td {white-space:nowrap; padding:2px 6px; text-align:left;"
+                 " vertical-align:top} table.quizkit-runs .number {text-align:right; font-variant-numeric:tabular-nums}</style>")
         return (f'{style}<div style="overflow-x:auto;max-width:100%"><table class="quizkit-runs" style="font-size:0.85em">'
                 f'<tr><th>#</th>{head}</tr>{"".join(rows)}</table></div>')
 

@@ -207,7 +207,13 @@ class LabNotebook:
         return self.panel.locator(".jp-Notebook .jp-Cell").nth(index)
 
     def run_cell(self, index: int, tries: int = 3) -> None:
-        """Run one cell with Shift+Enter and wait until it has an execution count.
+        """Run one cell with Shift+Enter and wait until it has an execution count."""
+        self.start_cell(index, tries)
+        self.cell(index).locator(".jp-InputPrompt").filter(has_text=re.compile(r"\[\d+\]")).wait_for()
+        self.wait_idle()
+
+    def start_cell(self, index: int, tries: int = 3) -> None:
+        """Run one cell with Shift+Enter and return once the kernel has it (queued or running).
 
         A cell run while the page is still connecting to the kernel is silently not sent
         (its prompt stays "[ ]"); it is run again then. A queued or running cell shows "[*]"
@@ -227,8 +233,6 @@ class LabNotebook:
             except PlaywrightTimeout:
                 if attempt == tries - 1:
                     raise
-        prompt.filter(has_text=re.compile(r"\[\d+\]")).wait_for()
-        self.wait_idle()
 
     def save(self) -> None:
         """Save with the keyboard shortcut and wait until JupyterLab marks the document clean."""

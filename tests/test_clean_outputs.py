@@ -3,12 +3,13 @@
 The scan reads every notebook in notebooks/ as saved (what a learner opens) and fails on:
 a stderr stream (the red box), a Python warning, an error output (an unasked traceback),
 an absolute path of the machine that executed it, a float printed with 7+ decimals, a count
-printed with decimals ("support 90.000"), or a stack of progress bars in one cell. The one stderr text allowed is the traceback that
+printed with decimals ("support 90.000"), a raw Trainer log dict, or a stack of progress bars in one cell. The one stderr text allowed is the traceback that
 ``quizkit.expect_error`` prints for an error the lesson causes on purpose (it is asked for);
 it is scanned for paths and warnings like everything else.
 """
 
 import re
+import shutil
 from pathlib import Path
 
 import nbformat
@@ -24,6 +25,8 @@ LONG_FLOAT = re.compile(r"(?<![\w.])\d+\.\d{7,}\b")
 # A count shown with decimals ("support 90.000", "tp: 45.000") in a table or a listing.
 COUNT_AS_FLOAT = re.compile(r"\b(?:support|tp|fp|fn|tn|n)\b(?:</t[dh]>\s*<td>|['\"]?\s*[:=]\s*)\d+\.\d+")
 PROGRESS_BAR = re.compile(r"\d+%\|")
+# The Trainer's printed log dicts ({'loss': '0.6815', 'grad_norm': ...}, {'eval_loss': ...}).
+RAW_LOG = re.compile(r"\{'(?:eval_)?loss': ")
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -56,7 +59,7 @@ def problems_in(notebook: dict) -> list[str]:
             for text in _texts(output):
                 bars += len(PROGRESS_BAR.findall(text))
                 for pattern, what in ((WARNING, "warning"), (ABSOLUTE_PATH, "absolute path"), (LONG_FLOAT, "long float"),
-                                      (COUNT_AS_FLOAT, "count with decimals")):
+                                      (COUNT_AS_FLOAT, "count with decimals"), (RAW_LOG, "raw log dict")):
                     match = pattern.search(text)
                     if match:
                         found.append(f"cell {n}: {what}: {text[max(0, match.start() - 40):match.end() + 40]!r}")
@@ -87,6 +90,8 @@ def _notebook(*outputs, source=""):
     (_output("display_data", data={"text/plain": "recall 0.4727012498926094"}, metadata={}), "long float"),
     (_output("display_data", data={"text/html": "<tr><td>support</td><td>90.000</td></tr>"}, metadata={}), "count with decimals"),
     (_output(name="stdout", text="{'tp': 45.0, 'fp': 10.0}\n"), "count with decimals"),
+    (_output(name="stdout", text="{'loss': '0.6815', 'grad_norm': '0.618', 'epoch': '0.1852'}\n"), "raw log dict"),
+    (_output(name="stdout", text="{'eval_loss': 0.502, 'eval_f1': 0.9}\n"), "raw log dict"),
     (_output("error", ename="ValueError", evalue="boom", traceback=["\x1b[31mValueError\x1b[39m: boom"]), "error output"),
     (_output("display_data", data={"text/plain": "Tokenizing:  50%|#####     | 1/2"}, metadata={}), None),
 ])
@@ -138,7 +143,7 @@ def test_a_tiny_run_in_a_kernel_leaves_only_clean_outputs():
         "from quizkit.train import run\n"
         "result = run(model='tiny', data={'task': 'spam', 'n': 120}, epochs=2, max_length=32, learning_rate=1e-3,\n"
         "             eval_strategy='steps', eval_steps=3, early_stopping_patience=1, metric_for_best_model='loss')\n"
-        "print('steps', result.steps)\n"
+        "print(f'steps {result.steps} of {result.planned_steps}, evaluations {len(result.eval_history)}')\n"
         "from quizkit.data import make_dataset, tokenize\n"
         "tokenize(make_dataset('spam', n=60), result.trainer.processing_class, max_length=16)"
     )
@@ -148,6 +153,32 @@ def test_a_tiny_run_in_a_kernel_leaves_only_clean_outputs():
     assert problems_in(notebook) == []
     text = "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
     assert "quizkit: model 'tiny' starts from random weights (not pretrained)" in text and "steps " in text
-    # The Trainer's own progress bar is still there (disable_tqdm is False): exactly one.
-    assert sum("it/s]" in o.get("data", {}).get("text/plain", "") or "%|" in o.get("data", {}).get("text/plain", "")
-               for o in outputs) <= 1
+    # quizkit's progress display instead of the Trainer's: one line, one table row per evaluation.
+    steps, planned, evals = map(int, re.search(r"steps (\d+) of (\d+), evaluations (\d+)", text).groups())
+    shown = [o["data"]["text/plain"] for o in outputs if "data" in o]
+    done = [t for t in shown if t.startswith("Trained ")]
+    assert len(done) == 1 and done[0].startswith(f"Trained {steps}/{planned} steps"), shown
+    tables = [t for t in shown if re.match(r"\s*epoch +step +training loss +validation loss", t)]
+    assert len(tables) == 1 and len(tables[0].splitlines()) == 1 + evals, shown
+    assert not any("%|" in t for t in shown), shown
+
+
+@pytest.mark.slow
+def test_lesson_02s_trainer_cell_leaves_no_folder_and_a_tidy_log(tmp_path):
+    """Lesson 02 up to its hand-built Trainer, run where a learner runs it: nothing is written
+    beside the lesson, and the cell shows one line and one table row (no raw log dicts)."""
+    from nbclient import NotebookClient
+
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    shutil.copytree(Path(__file__).parent.parent / "lessons", tmp_path / "lessons")  # a checkout's layout
+    lesson = nbformat.read(Path(__file__).parent.parent / "notebooks" / "02-first-fine-tune.ipynb", as_version=4)
+    trainer_cell = next(i for i, c in enumerate(lesson.cells) if "trainer = Trainer(" in c.source)
+    lesson.cells = lesson.cells[: trainer_cell + 1]
+    NotebookClient(lesson, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(folder)}}).execute()
+    assert [p.name for p in folder.iterdir()] == []
+    assert problems_in(lesson) == []
+    shown = [o["data"]["text/plain"] for o in lesson.cells[trainer_cell].outputs if "data" in o]
+    assert sum(t.startswith("Trained ") for t in shown) == 1, shown
+    table = next(t for t in shown if re.match(r"\s*epoch +step", t))
+    assert len(table.splitlines()) == 2, table  # one epoch, evaluated once (trainer.evaluate() adds no row)

@@ -134,3 +134,37 @@ def test_multiclass_run_is_refused_with_its_classes():
     run = SimpleNamespace(label_names=["a", "b", "c"], test_labels=[0, 1, 2], test_predictions=[0, 0, 0], test_scores=np.full((3, 3), 1 / 3))
     with pytest.raises(ValueError, match="binary run"):
         RocCurveDisplay.from_run(run)
+
+
+def _covered(legend, line) -> int:
+    """Points of ``line`` (its vertices and points along each segment) under ``legend``'s box, in pixels."""
+    figure = legend.figure
+    figure.canvas.draw()
+    box = legend.get_window_extent(figure.canvas.get_renderer())
+    xy = line.get_transform().transform(line.get_xydata())
+    along = np.vstack([xy[:-1] + t * (xy[1:] - xy[:-1]) for t in np.linspace(0, 1, 11)])
+    return int(sum(box.contains(x, y) for x, y in along))
+
+
+def test_lesson_11s_legends_cover_no_curve_or_diagram_point():
+    """The figures of lesson 11, drawn as the lesson draws them."""
+    import matplotlib.pyplot as plt
+
+    from quizkit.viz import CalibrationDisplay
+
+    fraud = load_run("fraud-minilm-balanced")
+    fig, (ax_roc, ax_pr) = plt.subplots(1, 2, figsize=(11, 4.5), layout="constrained")
+    roc_display = RocCurveDisplay.from_run(fraud, ax=ax_roc)
+    pr_display = PrecisionRecallDisplay.from_run(fraud, ax=ax_pr)
+    assert _covered(ax_roc.get_legend(), roc_display.line_) == 0
+    assert _covered(ax_pr.get_legend(), pr_display.line_) == 0
+    long_run, stopped = load_run("overfit-minilm"), load_run("early-stop-minilm")
+    diagram = CalibrationDisplay.from_run(stopped, kind="top-label", n_bins=5, name="early-stopped")
+    second = CalibrationDisplay.from_run(long_run, kind="top-label", n_bins=5, name="all 10 epochs", ax=diagram.axes_)
+    legends = [legend for legend in (diagram.ax_.get_legend(), *diagram.figure_.legends) if legend is not None]
+    assert len(legends) == 1  # one legend for both curves, not one per call
+    labels = [t.get_text() for t in legends[0].get_texts()]
+    assert any(label.startswith("early-stopped") for label in labels) and any(label.startswith("all 10 epochs") for label in labels)
+    for line in (diagram.line_, second.line_):
+        assert _covered(legends[0], line) == 0
+    plt.close("all")

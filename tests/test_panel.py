@@ -93,3 +93,26 @@ def test_bad_form_values_name_the_field():
         panel.set(lr=0.1)
     with pytest.raises(ValueError, match="batch_size=7"):
         panel.set(batch_size=7)
+
+
+def test_run_table_shows_a_dash_not_nan_for_an_undefined_precision():
+    """A stopped run that predicts no positive has no precision: the table says so without 'nan'."""
+    import dataclasses
+
+    import numpy as np
+
+    from quizkit.metrics import from_predictions
+    from quizkit.train import load_run
+
+    recorded = load_run("early-stop-minilm")
+    nothing_positive = np.zeros_like(recorded.test_labels)
+    stopped = dataclasses.replace(recorded, test_predictions=nothing_positive,
+                                  test_metrics=from_predictions(recorded.test_labels, nothing_positive, labels=[0, 1]))
+    assert np.isnan(stopped.test_metrics.precision)
+    panel = TrainingPanel()
+    panel.runs = [recorded, stopped]
+    table = panel._table_html()
+    assert "nan" not in table.lower()
+    row = table.split("<tr>")[-1]
+    assert "title='undefined: the model predicted no example of this class'>—</td>" in row
+    assert f"<td class='number'>{stopped.test_metrics.recall:.3f}</td>" in row  # numbers: right-aligned cells

@@ -20,7 +20,8 @@ def _widgets(quiz, qid):
     """(input, submit, hint, attempts label, hints output, feedback output) of an asked question."""
     quiz.ask(qid)
     box = quiz._views[qid].box
-    entry, buttons, hints, feedback = box.children
+    style, entry, buttons, hints, feedback = box.children
+    assert "<style>" in style.value
     submit, hint, attempts = buttons.children
     return entry, submit, hint, attempts, hints, feedback
 
@@ -184,7 +185,7 @@ def test_notebook_answers_are_saved_in_the_notebook(tmp_path):
         ("name-it", "zebra finch", 1, True),
     ]
     ask_outputs = nb.cells[1].outputs
-    assert "Interactive widgets are not shown here" in ask_outputs[1]["data"]["text/plain"]
+    assert "Run this cell to answer with buttons." in ask_outputs[1]["data"]["text/plain"]
     assert ask_outputs[2]["data"]["text/plain"] == "quizkit answer: quiz-demo/pick-one = C (attempt 2)"
     wrong_type = nb.cells[4].outputs
     assert len(wrong_type) == 1 and "Not counted as an attempt" in wrong_type[0]["data"]["text/plain"]

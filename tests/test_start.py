@@ -1,9 +1,11 @@
 """tools/start.sh serves the course, as root (containers, cloud VMs: --allow-root, said in one
-line) and as an ordinary user, with the course's Jupyter settings (no news pop-up)."""
+line) and as an ordinary user, with the course's Jupyter settings (no news pop-up), opens
+lesson 00 and says how long the set-up took."""
 
 import contextlib
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -93,6 +95,9 @@ def test_start_serves_the_course(user):
             time.sleep(1)
         status, page = get(f"http://127.0.0.1:{port}/lab?token={token}")
         assert status == 200 and "JupyterLab" in page
+        # The browser opens on lesson 00, not the Launcher.
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/?token={token}", timeout=5) as response:
+            assert response.url.split("?")[0].endswith("/lab/tree/00-start-here.ipynb"), response.url
         status, contents = get(f"http://127.0.0.1:{port}/api/contents?token={token}")
         assert "00-start-here.ipynb" in {item["name"] for item in json.loads(contents)["content"]}
         _, settings = get(f"http://127.0.0.1:{port}/lab/api/settings/@jupyterlab/apputils-extension:notification"
@@ -102,6 +107,7 @@ def test_start_serves_the_course(user):
         assert (defaults["fetchNews"], defaults["checkForUpdates"]) == ("false", False)
         text = log.read_text()
         assert "==> torch" in text and "==> ready: torch " in text
+        assert re.search(r"==> set-up took \d+ s\n", text), text[-4000:]
         assert (ROOT_NOTICE in text) == (user == "root"), text[-4000:]
     finally:
         with contextlib.suppress(ProcessLookupError):  # start.sh may have ended by itself

@@ -51,10 +51,14 @@ def notebook_paths(names: list[str]) -> list[Path]:
 def execute(path: Path, timeout: int) -> float:
     """Execute one notebook in place; return its wall time in seconds."""
     notebook = nbformat.read(path, as_version=4)
+    notebook.metadata.pop("widgets", None)  # an earlier run's widget state (see store_widget_state)
     client = NotebookClient(
         notebook, timeout=timeout, kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
         record_timing=False,  # keeps the committed files free of per-run timestamps
+        # Saved widget state would make JupyterLab draw dead widgets (no kernel behind them)
+        # before a cell runs; without it a quiz cell shows its text: "Run this cell to answer".
+        store_widget_state=False,
     )
     start = time.perf_counter()
     client.execute()

@@ -21,6 +21,7 @@ from typing import Any
 from quizkit.quiz.loading import load_bank
 from quizkit.quiz.records import bundle, make_record
 from quizkit.quiz.schema import FEEDBACK_MODES, Bank
+from quizkit.quiz.style import question_style
 from quizkit.quiz.scoring import AnswerError, Score
 from quizkit.textbox import text_box
 
@@ -219,7 +220,9 @@ class Quiz:
 
     def _text_fallback(self, q: Any) -> str:
         name = self._variable_name()
-        lines = ["(Interactive widgets are not shown here. Answer in code instead:)"]
+        # The same text shows before the cell runs (JupyterLab, Notebook 7: no live widget yet)
+        # and where widgets never show (a static viewer): it must be true in both.
+        lines = ["(Run this cell to answer with buttons. Where none show after it ran, answer in code:)"]
         *listing, call = q.fallback_lines(name, self.options(q.id))
         return "\n".join([*listing, *lines, call])
 
@@ -268,6 +271,7 @@ class _QuestionView:
         self.hint_button.on_click(lambda _: self.on_hint())
         buttons = w.HBox([self.submit_button, self.hint_button, self.attempts])
         self.box = text_box([self.input, buttons, self.hints, self.feedback])
+        self.box.children = (question_style(self.box), *self.box.children)
         # What a front end without widgets shows: how to answer in code.
         self.box.text = fallback
 

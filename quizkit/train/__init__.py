@@ -11,7 +11,9 @@ One module per reason to change:
   :func:`load_run`) and the runs shipped in ``quizkit/runs/`` (:func:`recorded_runs`);
 - :mod:`~quizkit.train.script_template`: a runnable ``Trainer`` script (and the one
   :class:`WeightedCrossEntropy`), which :mod:`~quizkit.train.export` fills with a run's settings
-  for :meth:`RunResult.export_trainer_script`.
+  for :meth:`RunResult.export_trainer_script`;
+- :mod:`~quizkit.train.progress`: the live progress bar and the table of evaluations a run shows;
+- :mod:`~quizkit.train.threads`: torch's thread count, kept to the cores the process may use.
 
 >>> from quizkit.train import load_run
 >>> load_run("overfit-minilm").config.model
@@ -52,6 +54,11 @@ from quizkit.train.recipe import (
 )
 from quizkit.train.result import RECORDED_RUNS, SAVE_FORMAT, RunResult, load_run, recorded_runs
 from quizkit.train.fine_tune import run, time_budget_callback
+from quizkit.train.threads import available_cores, cap_torch_threads
+
+# No more torch threads than the cores this process may use (a container's quota, say): set
+# here, once, for every lesson that trains.
+cap_torch_threads()
 
 __all__ = [
     "AUTO_CPU_TOKENS",
@@ -70,7 +77,9 @@ __all__ = [
     "RunConfig",
     "RunResult",
     "WeightedCrossEntropy",
+    "available_cores",
     "best_metrics",
+    "cap_torch_threads",
     "generated_data_spec",
     "load_run",
     "planned_steps",

@@ -70,7 +70,7 @@ def _quiet_library_bars() -> Iterator[None]:
 
     transformers draws one "Writing model shards" bar per checkpoint; in a saved notebook they
     pile up into a stack of bars that say nothing about training (``tokenize`` hides the
-    "Tokenizing" ones itself). The Trainer's own progress bar (``disable_tqdm``) is not affected.
+    "Tokenizing" ones itself). The run's progress bar (:mod:`quizkit.train.progress`) is not affected.
     """
     from transformers.utils import logging as hf_logging
 
@@ -146,10 +146,11 @@ def run(config: RunConfig | None = None, /, *, extra_callbacks: Sequence[Any] = 
     start = time.perf_counter()
 
     import numpy as np
-    from transformers import PrinterCallback, set_seed
+    from transformers import set_seed
 
     from quizkit.data import tokenize
     from quizkit.metrics.compute_metrics import predicted_classes, probability_scores
+    from quizkit.train.progress import show_progress
     from quizkit.train.script_template import build_trainer
 
     dataset, description = resolve_data(config.data, config.seed)
@@ -188,9 +189,7 @@ def run(config: RunConfig | None = None, /, *, extra_callbacks: Sequence[Any] = 
         padding=config.padding, class_weight=weights, threshold=config.threshold,
         early_stopping_patience=config.early_stopping_patience, callbacks=callbacks,
     )
-    if config.disable_tqdm:
-        # Quiet means quiet: without its progress bar the Trainer would print every log dict.
-        trainer.remove_callback(PrinterCallback)
+    show_progress(trainer, shown=not config.disable_tqdm)
     try:
         with _quiet_library_bars():
             train_output = trainer.train()

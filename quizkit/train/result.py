@@ -137,7 +137,8 @@ class RunResult:
             f"{escape(self.config.model)} on {escape(str(self.data_description.get('task', 'custom data')))}: "
             f"{self.steps}/{self.planned_steps} steps, {self.wall_time_s:.1f} s on {escape(self.device)}"
         )
-        table = f"<table><caption>{title}</caption><tr><th>test metric</th><th>value</th></tr>{rows}</table>"
+        # The title above the table, not its caption: a caption is as narrow as the two columns.
+        table = f"<p><b>{title}</b></p><table><tr><th>test metric</th><th>value</th></tr>{rows}</table>"
         proposal = self.extra.get("proposed_class_weight")
         if proposal:
             table += f"<p>The train split is imbalanced: consider <code>class_weight={proposal!r}</code>.</p>"

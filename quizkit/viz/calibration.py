@@ -19,6 +19,7 @@ from typing import Any
 from quizkit.metrics.calibration import Reliability, brier_score, reliability
 from quizkit.metrics.predictions import Predictions, as_predictions
 from quizkit.viz.confusion import axes_list
+from quizkit.viz.legend import mark_reference, place_legend
 
 AXIS_LABELS = {
     "positive": ("Mean predicted P(positive)", "Fraction of positives"),
@@ -78,9 +79,11 @@ class CalibrationDisplay:
         curve_ax = axes[0]
         first = not curve_ax.lines  # the diagonal once, however many curves share the axes
         display = SklearnDisplay(r.prob_true, r.prob_pred, r.confidence).plot(ax=curve_ax, name=self.label, ref_line=first)
+        if first:  # the diagonal, drawn before the curve
+            mark_reference(curve_ax.lines[0])
         xlabel, ylabel = AXIS_LABELS[r.kind]
         curve_ax.set(xlim=(0, 1), ylim=(0, 1.02), ylabel=ylabel, title="Reliability diagram")
-        curve_ax.legend(loc="best")
+        place_legend(curve_ax, figure_bottom=len(axes) > 1)
         if len(axes) > 1:
             hist_ax = axes[1]
             hist_ax.hist(r.confidence, bins=r.bin_edges, range=(0, 1), histtype="step", linewidth=2,

@@ -26,6 +26,7 @@ from quizkit.metrics.curves import (
     roc,
     run_targets,
 )
+from quizkit.viz.legend import mark_reference, place_legend
 
 
 def _axes(ax: Any) -> Any:
@@ -96,6 +97,9 @@ class _CurveDisplay:
             plot_chance_level=chance_level, chance_level_kw={"label": f"chance ({metric} = {chance:.2f})"},
         )
         display.ax_.set(**self._axes_text)
+        if getattr(display, "chance_level_", None) is not None:
+            mark_reference(display.chance_level_)
+        place_legend(display.ax_)
         self.display_, self.ax_, self.figure_, self.line_ = display, display.ax_, display.figure_, display.line_
         return self
 

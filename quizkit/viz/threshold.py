@@ -245,13 +245,18 @@ class ThresholdExplorer(traitlets.HasTraits):
             ("Precision", "precision"), ("Recall", "recall"), ("F1", "f1"), ("Accuracy", "accuracy"),
             (f"Expected cost per prediction (FP={self.cost_fp:g}, FN={self.cost_fn:g})", "cost"),
         ]
-        head = "".join(f"<th>{html.escape(name)}</th>" for name, _ in columns) if len(columns) > 1 else ""
-        body = f"<tr><th style='text-align:left'>Threshold</th><td colspan='{len(columns)}'>{self.chosen['threshold']:.3f}</td></tr>"
+        # An ipywidgets HTML box gets none of the notebook's table styles: without padding
+        # "validation (chooses)" and "test (reports)" would run together.
+        cell = "padding:2px 10px;white-space:nowrap"
+        number = f"{cell};text-align:right;font-variant-numeric:tabular-nums"
+        head = "".join(f"<th style='{number}'>{html.escape(name)}</th>" for name, _ in columns) if len(columns) > 1 else ""
+        body = (f"<tr><th style='{cell};text-align:left'>Threshold</th>"
+                f"<td colspan='{len(columns)}' style='{number}'>{self.chosen['threshold']:.3f}</td></tr>")
         for label, key in rows:
-            cells = "".join(f"<td>{_shown(values[key])}</td>" for _, values in columns)
-            body += f"<tr><th style='text-align:left'>{html.escape(label)}</th>{cells}</tr>"
-        header = f"<tr><th></th>{head}</tr>" if head else ""
-        return f"<table class='quizkit-threshold-metrics'>{header}{body}</table>"
+            cells = "".join(f"<td style='{number}'>{_shown(values[key])}</td>" for _, values in columns)
+            body += f"<tr><th style='{cell};text-align:left'>{html.escape(label)}</th>{cells}</tr>"
+        header = f"<tr><th style='{cell}'></th>{head}</tr>" if head else ""
+        return f"<table class='quizkit-threshold-metrics' style='border-collapse:collapse'>{header}{body}</table>"
 
     @property
     def widget(self) -> Any:

@@ -255,7 +255,10 @@ class Code(Question):
         return [f"  {quiz_name}.check({self.id!r}, {self.entry})   # after defining {self.entry}"]
 
     def widget(self, options: Sequence[Any]) -> Any:
+        """A code box (Tab indents, as in a code cell) holding the starter code."""
         import ipywidgets as w
 
+        from quizkit.quiz.code_box import code_box
+
         rows = max(6, self.starter.count("\n") + 3)
-        return w.Textarea(value=self.starter, rows=rows, layout=w.Layout(width="100%"), placeholder=f"def {self.entry}(...):")
+        return code_box(self.starter, rows=rows, layout=w.Layout(width="100%"), placeholder=f"def {self.entry}(...):")
