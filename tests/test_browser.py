@@ -50,7 +50,7 @@ def test_an_error_in_the_submit_callback_shows_in_the_cell(lab, open_notebook):
     notebook = open_notebook("error.ipynb")
     notebook.run_cell(0)
     cell = notebook.cell(0)
-    cell.locator(".widget-textarea textarea").fill("def double(x):\n    return 2 * x\n")
+    cell.locator("textarea.quizkit-code-box").fill("def double(x):\n    return 2 * x\n")
     cell.locator("button", has_text="Submit").click()
     cell.get_by_text("'int' object has no attribute 'rlimits'").wait_for()
     assert cell.locator(".widget-output").get_by_text("AttributeError").first.is_visible()
