@@ -126,8 +126,23 @@ def test_scoring_every_type(demo, qid, answer, correct):
 
 def test_choice_feedback_is_the_chosen_options_explanation(demo):
     assert "Bravo is the second letter" in demo["pick-one"].score("B").feedback
+    # A wrong set explains the wrongly chosen options only: the keyed ones would give the key away.
     feedback = demo["pick-many"].score(["A", "B"]).feedback
-    assert "2 divides by two" in feedback and "3 leaves a remainder" in feedback and "Not the right set" in feedback
+    assert "3 leaves a remainder" in feedback and "Not the right set" in feedback
+    assert "2 divides by two" not in feedback
+    right = demo["pick-many"].score(["A", "C"]).feedback
+    assert "2 divides by two" in right and "4 divides by two" in right
+    every = demo["pick-many"].score(["A", "B", "C", "D"]).feedback
+    assert "divides" not in every and "remainder" not in every and "every option" in every
+
+
+def test_a_wrong_numeric_or_text_answer_never_shows_the_key(demo):
+    for qid, wrong, key in (("absolute-number", 0.9, "0.73125"), ("name-it", "sparrow", "zebra")):
+        score = demo[qid].score(wrong)
+        assert not score.correct and key not in score.feedback.lower() and "hints" in score.feedback
+    assert "117 / 160" in demo["absolute-number"].score(0.73125).feedback
+    assert "0.73125" in demo["absolute-number"].solution() and "117 / 160" in demo["absolute-number"].solution()
+    assert "A, C" in demo["pick-many"].solution()
 
 
 @pytest.mark.parametrize(("qid", "answer", "message"), [

@@ -54,3 +54,23 @@ def test_an_error_in_the_submit_callback_shows_in_the_cell(lab, open_notebook):
     cell.locator("button", has_text="Submit").click()
     cell.get_by_text("'int' object has no attribute 'rlimits'").wait_for()
     assert cell.locator(".widget-output").get_by_text("AttributeError").first.is_visible()
+
+
+def test_a_wrong_answer_hides_the_key_until_the_learner_asks_and_the_record_says_so(lab, open_notebook):
+    lab.write_notebook("reveal.ipynb", [f'from quizkit import Quiz\nquiz = Quiz({str(DEMO)!r}, student="ada")\nquiz.ask("absolute-number")'])
+    notebook = open_notebook("reveal.ipynb")
+    notebook.run_cell(0)
+    cell = notebook.cell(0)
+    box = cell.locator(".widget-text input")
+    box.fill("0.9")
+    cell.locator("button", has_text="Submit").click()
+    cell.get_by_text("Not within the tolerance yet").wait_for()
+    assert cell.get_by_text("117 / 160").count() == 0  # the worked answer stays hidden
+    cell.locator("button", has_text="Show solution").click()
+    cell.get_by_text("The demo number is 117 / 160 = 0.73125.").wait_for()
+    box.fill("0.73125")
+    cell.locator("button", has_text="Submit").click()
+    cell.get_by_text("Correct", exact=True).wait_for()
+    notebook.save()
+    record = validate_record(_records_on_disk(notebook.path)[-1])
+    assert (record["answer"], record["correct"], record["revealed"]) == (0.73125, True, True)

@@ -109,6 +109,8 @@ def test_a_quiz_asks_and_records_it(ordering, tmp_path):
     result = quiz.submit("steps", "B, C, A")
     assert result.record["type"] == "ordering" and result.record["answer"] == ["B", "C", "A"]
     assert result.record["correct"] is True
+    assert "**Solution:** B, C, A." in quiz._reveal("steps")  # Show solution: the type's own worked answer
+    assert quiz.submit("steps", "C, B, A").record["revealed"] is True
 
 
 @pytest.mark.slow

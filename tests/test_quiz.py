@@ -22,7 +22,7 @@ def _widgets(quiz, qid):
     box = quiz._views[qid].box
     style, entry, buttons, hints, feedback = box.children
     assert "<style>" in style.value
-    submit, hint, attempts = buttons.children
+    submit, hint, _solution, attempts = buttons.children
     return entry, submit, hint, attempts, hints, feedback
 
 
@@ -279,3 +279,42 @@ def test_quiz_refuses_limits_that_are_not_limits():
     with pytest.raises(TypeError, match=r"limits must be a quizkit.sandbox.Limits \(e.g. Limits\(wall_s=5\)\), not 5"):
         Quiz(DEMO, limits=5)
     assert Quiz(DEMO, limits=Limits(wall_s=5)).limits.wall_s == 5
+
+
+def test_show_solution_reveals_the_key_and_records_it_as_revealed():
+    quiz = Quiz(DEMO, student="ada")
+    number, submit, *_, feedback = _widgets(quiz, "absolute-number")
+    number.value = "0.9"
+    submit.click()
+    assert "Not quite" in _shown(feedback) and "0.73125" not in _shown(feedback) and "117 / 160" not in _shown(feedback)
+    assert "revealed" not in quiz.state("absolute-number").record
+    view = quiz._views["absolute-number"]
+    view.solution_button.click()
+    assert "0.73125" in _shown(feedback) and "recorded as revealed" in _shown(feedback)
+    # The wrong answer already saved is marked, and so is the right one copied from the solution.
+    assert validate_record(quiz.state("absolute-number").record)["revealed"] is True
+    number.value = "0.73125"
+    submit.click()
+    record = validate_record(quiz.state("absolute-number").record)
+    assert record["correct"] is True and record["revealed"] is True
+    # An answer that was right before the solution was shown keeps its record.
+    quiz.answer("pick-one", "C")
+    quiz.reveal("pick-one")
+    assert "revealed" not in quiz.state("pick-one").record
+    with pytest.raises(ValueError, match="exam"):
+        Quiz(DEMO, feedback="none").reveal("pick-one")
+
+
+def test_grade_counts_a_revealed_right_answer_as_the_instructor_chooses():
+    from quizkit.grading.scoring import score_answer
+
+    quiz = Quiz(DEMO, student="ada")
+    quiz.reveal("absolute-number")
+    quiz.answer("absolute-number", 0.73125)
+    record = quiz.state("absolute-number").record
+    question = quiz.bank.question("absolute-number")
+    default = score_answer(question, record, None, None)
+    assert default.correct and default.points == 0 and "solution was shown" in default.reason
+    assert score_answer(question, record, None, None, revealed_credit=0.5).points == 0.5 * question.points
+    quiz.answer("pick-one", "C")  # not revealed: full points
+    assert score_answer(quiz.bank.question("pick-one"), quiz.state("pick-one").record, None, None).points == 1

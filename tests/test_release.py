@@ -77,6 +77,10 @@ def test_quiz_on_a_released_copy_gives_feedback_and_records_the_source_hash(tmp_
     assert "Not within the tolerance" in capsys.readouterr().out
     assert quiz.state("exact-word").record["bank_hash"] == load_bank(DEMO).hash
     assert quiz.state("absolute-number").correct is False
+    # A released copy has no readable key: Show solution says so and records nothing as revealed.
+    quiz.reveal("absolute-number")
+    assert "no readable key" in capsys.readouterr().out
+    assert "revealed" not in quiz.state("absolute-number").record and not quiz.state("absolute-number").revealed
 
 
 @pytest.mark.slow

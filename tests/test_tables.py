@@ -110,6 +110,11 @@ def test_overlap_report_is_attached_and_matches_find_overlap():
         assert data.overlap[split].exact == find_overlap(data["train"]["text"], texts).exact  # the same report
     assert sum(len(data.overlap[s].exact) for s in ("validation", "test")) >= 1
     assert "test:" in str(data.overlap)
+    # Each split's line counts that split's texts under its own name.
+    for split in ("validation", "test"):
+        line = str(data.overlap[split])
+        assert f"of {len(data[split])} {split} texts" in line, line
+        assert f"<th>{split} text</th>" in data.overlap[split].to_html() or not data.overlap[split].examples
 
 
 # Bad input: every error names the column and the row (and the file for CSVs).

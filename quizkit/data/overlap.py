@@ -41,6 +41,7 @@ class Overlap:
     ``exact``: ``(test_idx, train_idx)`` pairs; ``near``: ``(test_idx, train_idx,
     similarity)`` for test texts that are not exact duplicates but whose most similar
     training text reaches the threshold. ``rate`` is the fraction of test texts in either.
+    ``split`` names the split the checked texts come from (validation texts are checked too).
     """
 
     exact: list[tuple[int, int]]
@@ -48,6 +49,7 @@ class Overlap:
     n_test: int
     near_threshold: float
     examples: list[tuple[str, str, float]] = field(default_factory=list, repr=False)
+    split: str = "test"
 
     @property
     def rate(self) -> float:
@@ -60,7 +62,7 @@ class Overlap:
 
     def _summary(self) -> str:
         return (
-            f"{len(self.exact) + len(self.near)} of {self.n_test} test texts ({self.rate:.1%}) also appear "
+            f"{len(self.exact) + len(self.near)} of {self.n_test} {self.split} texts ({self.rate:.1%}) also appear "
             f"in the training texts: {len(self.exact)} exact, {len(self.near)} near "
             f"(similarity >= {self.near_threshold:g})"
         )
@@ -78,7 +80,7 @@ class Overlap:
             for te, tr, sim in self.examples
         )
         table = (
-            "<table><thead><tr><th>test text</th><th>training text</th><th>similarity</th></tr></thead>"
+            f"<table><thead><tr><th>{html.escape(self.split)} text</th><th>training text</th><th>similarity</th></tr></thead>"
             f"<tbody>{rows}</tbody></table>"
             if rows
             else ""
@@ -141,10 +143,12 @@ def nearest_train(train_texts: Sequence[str], test_texts: Sequence[str]) -> tupl
     return index.query(matrix=index.fitted_rows)
 
 
-def find_overlap(train_texts: Sequence[str], test_texts: Sequence[str], near_threshold: float = 0.8) -> Overlap:
+def find_overlap(train_texts: Sequence[str], test_texts: Sequence[str], near_threshold: float = 0.8,
+                 *, split: str = "test") -> Overlap:
     """Exact and near duplicates of training texts among the test texts.
 
-    Handles 10k x 10k texts in seconds (sparse products, chunked).
+    Handles 10k x 10k texts in seconds (sparse products, chunked). ``split`` names the split
+    ``test_texts`` come from, for the report (check validation texts with ``split="validation"``).
 
     >>> print(find_overlap(["Your parcel is on hold, pay the fee"], ["your parcel is on hold, pay the fees!"]))
     ... # doctest: +ELLIPSIS
@@ -170,4 +174,5 @@ def find_overlap(train_texts: Sequence[str], test_texts: Sequence[str], near_thr
     # Show the least obvious leaks first: near pairs, then exact copies.
     shown = [(test[i], train[j], s) for i, j, s in sorted(near, key=lambda p: p[2])[:_SHOWN_EXAMPLES]]
     shown += [(test[i], train[j], 1.0) for i, j in exact[: _SHOWN_EXAMPLES - len(shown)]]
-    return Overlap(exact=exact, near=near, n_test=len(test), near_threshold=float(near_threshold), examples=shown)
+    return Overlap(exact=exact, near=near, n_test=len(test), near_threshold=float(near_threshold), examples=shown,
+                   split=split)

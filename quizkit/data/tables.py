@@ -275,7 +275,7 @@ def _build(
     )
     train_texts = data["train"]["text"]
     overlaps: dict[str, Overlap] = {
-        split: find_overlap(train_texts, list(data[split]["text"]), near_threshold=near_threshold)
+        split: find_overlap(train_texts, list(data[split]["text"]), near_threshold=near_threshold, split=split)
         for split in ("validation", "test")
     }
     data.overlap = SplitOverlap(overlaps)

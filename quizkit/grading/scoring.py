@@ -101,8 +101,12 @@ def _check_key(bank: Any) -> None:
 # --------------------------------------------------------------------------- scoring
 
 
-def score_answer(q: Any, record: dict[str, Any], limits: Any, isolation: Any) -> AnswerGrade:
-    """Score one record against its question; code is computed under ``isolation`` (None: not graded)."""
+def score_answer(q: Any, record: dict[str, Any], limits: Any, isolation: Any, revealed_credit: float = 0.0) -> AnswerGrade:
+    """Score one record against its question; code is computed under ``isolation`` (None: not graded).
+
+    A right answer given after the learner asked to see the solution (``revealed`` in the
+    record) earns ``revealed_credit`` of its points (none by default).
+    """
     from quizkit.quiz.scoring import AnswerError
 
     checks = None
@@ -114,6 +118,9 @@ def score_answer(q: Any, record: dict[str, Any], limits: Any, isolation: Any) ->
         points, correct, reason = score.points, score.correct, score.feedback
     except AnswerError as e:
         points, correct, reason = 0.0, False, f"invalid answer: {e}"
+    if record.get("revealed") and correct:
+        points *= revealed_credit
+        reason = f"right after the solution was shown ({revealed_credit:g} of the points). {reason}".strip()
     answer = record["answer"]
     if isinstance(answer, str) and len(answer) > q.max_answer_chars:
         answer = f"{answer[:STORED_CHARS]}... [{len(answer)} characters, cut]"
@@ -142,7 +149,7 @@ def _contradicts_key(answer: AnswerGrade, bank: Any, record: dict[str, Any]) -> 
 
 
 def score_submission(sub: Submission, lessons: Sequence[str], index: dict[str, Path] | None,
-                     limits: Any = None, isolation: Any = None) -> StudentGrade:
+                     limits: Any = None, isolation: Any = None, revealed_credit: float = 0.0) -> StudentGrade:
     """Grade a read submission on the assignment's ``lessons``; records of other lessons are ignored."""
     grade = StudentGrade(student=sub.student, source=sub.source, problems=list(sub.problems),
                          lessons_seen=list(sub.lessons_seen),
@@ -151,7 +158,7 @@ def score_submission(sub: Submission, lessons: Sequence[str], index: dict[str, P
         if lesson not in lessons:
             continue
         bank = bank_for(lesson, index)
-        answer = score_answer(bank.questions[qid], record, limits, isolation)
+        answer = score_answer(bank.questions[qid], record, limits, isolation, revealed_credit)
         grade.answers[answer.key] = answer
         if _contradicts_key(answer, bank, record):
             grade.problems.append(f"{answer.key}: the record claims correct, re-scoring says wrong")
@@ -172,10 +179,10 @@ def _read_one(args: tuple[str, dict[str, Path] | None, float]) -> Submission:
         return Submission(student=Path(path).stem, source=str(path), problems=[f"could not be read: {type(e).__name__}: {e}"])
 
 
-def _score_one(args: tuple[Submission, list[str], dict[str, Path] | None, Any, Any]) -> StudentGrade:
-    sub, lessons, index, limits, isolation = args
+def _score_one(args: tuple[Submission, list[str], dict[str, Path] | None, Any, Any, float]) -> StudentGrade:
+    sub, lessons, index, limits, isolation, revealed_credit = args
     try:
-        return score_submission(sub, lessons, index, limits, isolation)
+        return score_submission(sub, lessons, index, limits, isolation, revealed_credit)
     except Exception as e:  # noqa: BLE001 - one submission must never stop the batch
         return StudentGrade(student=sub.student, source=sub.source,
                             problems=[*sub.problems, f"could not be graded: {type(e).__name__}: {e}"])
@@ -231,6 +238,7 @@ def grade_submissions(
     max_mb: float = MAX_NOTEBOOK_MB,
     progress: Any = None,
     no_sandbox: str | None = None,
+    revealed_credit: float = 0.0,
 ) -> Gradebook:
     """Grade every submission; ``keys`` are bank files or folders (None: lessons/ lookup).
 
@@ -239,8 +247,11 @@ def grade_submissions(
     "not graded"); ``jobs`` processes (default: all cores); ``limits`` a
     :class:`~quizkit.sandbox.Limits`; ``progress`` a stream (stderr). ``no_sandbox``: why no
     backend works here; given, an assignment with code questions is refused (ValueError) rather
-    than graded zero.
+    than graded zero; ``revealed_credit`` the share of the points a right answer earns after
+    its solution was shown (default none).
     """
+    if isinstance(revealed_credit, bool) or not isinstance(revealed_credit, (int, float)) or not 0 <= revealed_credit <= 1:
+        raise ValueError(f"revealed_credit must be a number from 0 to 1, not {revealed_credit!r}")
     # Imported here, before the pool forks, so that the workers do not each import them.
     for module in ("quizkit.quiz.loading", "quizkit.quiz.records"):
         importlib.import_module(module)
@@ -264,7 +275,7 @@ def grade_submissions(
                 q.runs_code for lesson in chosen for q in bank_for(lesson, index).questions.values()):
             raise ValueError(f"the assignment has code questions and no sandbox works here: {no_sandbox}")
         bar = _Progress(len(subs), progress)
-        work = [(sub, chosen, index, limits, isolation) for sub in subs]
+        work = [(sub, chosen, index, limits, isolation, float(revealed_credit)) for sub in subs]
         results = []
         for result in (map(_score_one, work) if pool is None else pool.map(_score_one, work, chunksize=chunks)):
             results.append(result)

@@ -8,10 +8,12 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from quizkit.quiz.claims import CLAIMS_FILE, Claims, shown
 from quizkit.quiz.loading import LESSONS_DIR, bank_files, load_course, validate_bank
 from quizkit.quiz.schema import Bank
 from quizkit.quiz.validation import COURSE_FILE, Problem
@@ -35,6 +37,10 @@ def check_lessons(paths: Sequence[str | Path]) -> tuple[list[Bank], list[Problem
                 bank, found = validate_bank(file, course)
                 problems += found
                 banks += [bank] if bank else []
+            folder_banks = [b for b in banks if b.path is not None and b.path.parent == target]
+            if (target / CLAIMS_FILE).is_file():
+                problems += claim_problems(folder_banks, Claims.read(target / CLAIMS_FILE), target.parent / "notebooks")
+            problems += reference_problems(folder_banks, target.parent)
             if course is not None:
                 stems = {f.stem for f in files}
                 for lesson in course.lessons:
@@ -49,6 +55,67 @@ def check_lessons(paths: Sequence[str | Path]) -> tuple[list[Bank], list[Problem
         else:
             problems.append(Problem(str(target), "no such file or folder"))
     return banks, problems
+
+
+def _key_texts(q: object) -> str:
+    """What a question teaches as right: the keyed options and every explanation."""
+    parts = [getattr(q, "explanation", None) or ""]
+    correct = getattr(q, "correct", None)
+    keyed = [correct] if isinstance(correct, str) else list(correct or [])
+    for option in getattr(q, "options", []):
+        parts += [option.text] if option.id in keyed else []
+        parts += [option.explanation or ""] if option.id in keyed else []
+    return "\n".join(parts)
+
+
+def claim_problems(banks: Sequence[Bank], claims: Claims, notebooks: Path) -> list[Problem]:
+    """A question may rest only on an active claim that its cell still shows, and must not contradict it.
+
+    The claim's ``contradicts`` phrases must not appear in the keyed options or the
+    explanations of a question that cites it; its cell's saved output is read when the
+    course's notebooks sit next to the lessons folder.
+    """
+    problems = []
+    verdicts: dict[str, object] = {}
+    for bank in banks:
+        for q in bank.questions.values():
+            if q.claim is None:
+                continue
+            where = (str(bank.path), q.id, "claim")
+            if q.claim in claims.pending:
+                problems.append(Problem(where[0], f"{q.claim!r} is a pending claim: it does not hold yet, so no key may rest on it", *where[1:]))
+                continue
+            if q.claim not in claims.active:
+                problems.append(Problem(where[0], f"unknown claim {q.claim!r} (not in {CLAIMS_FILE})", *where[1:]))
+                continue
+            if notebooks.is_dir():
+                seen = verdicts.setdefault(q.claim, shown(claims.active[q.claim], notebooks))
+                if not seen.holds:  # type: ignore[attr-defined]
+                    why = seen.problem or f"its cell shows {seen.value:+.3f}"  # type: ignore[attr-defined]
+                    problems.append(Problem(where[0], f"claim {q.claim!r} is not shown by its cell: {why}", *where[1:]))
+            for phrase in claims.contradictions(q.claim, _key_texts(q)):
+                problems.append(Problem(where[0], f"the key or explanation says {phrase!r}, which contradicts claim {q.claim!r}", *where[1:]))
+    return problems
+
+
+# quiz.ask("id"), quiz.answer("id", ...), quiz.check("id", ...), quiz.reveal("id") in code.
+QUIZ_CALL = re.compile(r"\bquiz\.(?:ask|answer|check|reveal)\(\s*[\"']([A-Za-z0-9_.-]+)[\"']")
+
+
+def reference_problems(banks: Sequence[Bank], root: Path) -> list[Problem]:
+    """Every question id that ``root``'s README or a notebook's code names exists in a bank."""
+    import nbformat
+
+    known = {qid for bank in banks for qid in bank.questions}
+    sources: list[tuple[Path, str]] = []
+    readme = root / "README.md"
+    if readme.is_file():
+        sources.append((readme, readme.read_text(encoding="utf-8")))
+    for notebook in sorted((root / "notebooks").glob("*.ipynb")):
+        cells = nbformat.read(notebook, as_version=4).cells
+        sources.append((notebook, "\n".join(c.source for c in cells if c.cell_type == "code")))
+    return [Problem(str(path), f"names question {qid!r}, which no bank holds")
+            for path, text in sources for qid in dict.fromkeys(QUIZ_CALL.findall(text)) if qid not in known]
 
 
 def length_warnings(bank: Bank) -> list[Problem]:

@@ -57,6 +57,8 @@ class AnswerRecord(BaseModel):
     bank_hash: StrictStr = Field(pattern=r"^sha256:[0-9a-f]{64}$")
     student: StrictStr | None
     correct: StrictBool | None
+    # Present (True) only when the learner asked to see the solution before this answer.
+    revealed: StrictBool | None = None
 
     @field_validator("type")
     @classmethod
@@ -82,6 +84,7 @@ def make_record(
     student: str | None = None,
     correct: bool | None = None,
     time: str | None = None,
+    revealed: bool = False,
 ) -> dict[str, Any]:
     """Build a schema-1 record (a plain JSON-able dict)."""
     return {
@@ -96,7 +99,7 @@ def make_record(
         "bank_hash": bank_hash,
         "student": student,
         "correct": correct,
-    }
+    } | ({"revealed": True} if revealed else {})
 
 
 def short_answer(answer: Any) -> str:

@@ -35,6 +35,8 @@ class QuestionState:
     correct: bool | None = None
     points: float = 0.0
     record: dict[str, Any] | None = None
+    # The learner asked to see the solution: later answers are recorded as revealed.
+    revealed: bool = False
 
 
 @dataclass
@@ -127,6 +129,7 @@ class Quiz:
             bank_hash=self.bank.key_hash,
             student=self.student,
             correct=st.correct,
+            revealed=st.revealed,
         )
         return Submission(self._message(q, score, st.attempts), st.record, score)
 
@@ -160,6 +163,29 @@ class Quiz:
         if q.answered_with != "check":
             raise ValueError(f"question {question_id!r} is a {q.type} question; answer it with quiz.{q.answered_with}({question_id!r}, ...)")
         self._submit_in_cell(question_id, obj_or_source)
+
+    def reveal(self, question_id: str) -> None:
+        """Show the worked solution of a question and remember that it was shown.
+
+        Answers given after this are recorded with ``revealed: true`` (so is the latest answer,
+        when it was not right yet); ``quizkit grade`` counts them as the instructor chooses (no
+        points by default). Not available in exam mode.
+        """
+        _display(_markdown(self._reveal(question_id)))
+
+    def _reveal(self, question_id: str) -> str:
+        q = self.bank.question(question_id)
+        if self.feedback == "none":
+            raise ValueError(f"question {question_id!r}: this is an exam (feedback='none'); solutions are not shown")
+        if q.released:  # nothing to show: the key is sealed, so nothing is recorded either
+            return q.solution()
+        st = self.state(question_id)
+        st.revealed = True
+        if st.record is not None and not st.correct and not st.record.get("revealed"):
+            st.record = {**st.record, "revealed": True}
+            if question_id in self._handles:
+                self._handles[question_id].update(bundle(st.record), raw=True)
+        return q.solution()
 
     def options(self, question_id: str) -> list[Any]:
         """A choice question's options in the order this learner sees them.
@@ -263,13 +289,17 @@ class _QuestionView:
         self.input: Any = q.widget(self.options)
         self.submit_button = w.Button(description="Submit", button_style="primary", icon="check")
         self.hint_button = w.Button(description=self._hint_label(0), disabled=not q.hints, icon="lightbulb-o")
+        # Recorded as revealed: the instructor decides what a later right answer is worth.
+        self.solution_button = w.Button(description="Show solution", icon="eye", disabled=quiz.feedback == "none",
+                                        tooltip="Shows the worked answer; your answer is then recorded as revealed")
         self.attempts = w.Label(value=self._attempt_label())
         self.hints = w.Output()
         self.feedback = w.Output()
         self.shown_hints = 0
         self.submit_button.on_click(lambda _: self.on_submit())
         self.hint_button.on_click(lambda _: self.on_hint())
-        buttons = w.HBox([self.submit_button, self.hint_button, self.attempts])
+        self.solution_button.on_click(lambda _: self.on_reveal())
+        buttons = w.HBox([self.submit_button, self.hint_button, self.solution_button, self.attempts])
         self.box = text_box([self.input, buttons, self.hints, self.feedback])
         self.box.children = (question_style(self.box), *self.box.children)
         # What a front end without widgets shows: how to answer in code.
@@ -306,6 +336,11 @@ class _QuestionView:
     def show(self, result: Submission) -> None:
         self._set(self.feedback, result.message)
         self.attempts.value = self._attempt_label()
+
+    def on_reveal(self) -> None:
+        with self.feedback:
+            self._set(self.feedback, "📖 " + self.quiz._reveal(self.question.id)
+                      + "\n\n_Shown on request: answers from now on are recorded as revealed._")
 
     def on_hint(self) -> None:
         hints = self.question.hints

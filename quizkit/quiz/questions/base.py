@@ -36,6 +36,8 @@ class Question(Strict):
     points: float = Field(default=1.0, gt=0)
     concepts: list[str] = Field(default_factory=list)
     hints: list[str] = Field(default_factory=list)
+    # The claim (lessons/claims.yaml) this question's key rests on, when a demo decides it.
+    claim: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9-]*$")
     # Set by the loader for released banks: the salt their hashes were made with.
     _salt: str | None = PrivateAttr(default=None)
 
@@ -78,6 +80,15 @@ class Question(Strict):
     def grade(self, answer: Any, limits: Any = None, isolation: Any = None) -> tuple[Score, dict[str, Any] | None]:
         """The grader's score of a recorded answer, and the details of any checks run for it."""
         return self.score(answer), None
+
+    def solution(self) -> str:
+        """The worked solution (the key and its explanation): shown once asked for, recorded as revealed."""
+        if self.released:
+            return "This copy holds no readable key: the solution opens only with the right answer."
+        return self._solution()
+
+    def _solution(self) -> str:
+        raise NotImplementedError
 
     def _score(self, correct: bool, feedback: str) -> Score:
         return Score.out_of(self.points, correct, feedback)

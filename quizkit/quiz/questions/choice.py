@@ -39,13 +39,18 @@ class Choice(Question):
     def option_ids(self) -> list[str]:
         return [o.id for o in self.options]
 
-    def _correct_ids(self) -> list[str]:
+    def _keyed(self) -> list[str]:
         correct = getattr(self, "correct", None)
         return [correct] if isinstance(correct, str) else list(correct or [])
 
     def _explain(self, chosen: Sequence[str]) -> str:
         by_id = {o.id: o for o in self.options}
         return "\n\n".join(f"**{i}.** {by_id[i].explanation}" for i in chosen if by_id[i].explanation)
+
+    def _solution(self) -> str:
+        keyed = self._keyed()
+        return (f"**Solution:** {', '.join(keyed)}.\n\n"
+                + "\n\n".join(f"**{o.id}.** {o.explanation}" for o in self.options if o.explanation))
 
     def exam_form(self) -> dict[str, Any]:
         data = super().exam_form()
@@ -61,13 +66,13 @@ class Choice(Question):
                 problems.append((f"options.{n}.explanation", "missing (say why this option is right or wrong)"))
         for dup in sorted({i for i in ids if ids.count(i) > 1}):
             problems.append(("options", f"option id {dup!r} is used twice"))
-        for c in self._correct_ids():
+        for c in self._keyed():
             if c not in ids:
                 problems.append(("correct", f"correct option {c!r} is not among {', '.join(ids)}"))
         return problems
 
     def key_options(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        return tuple(self.option_ids), tuple(self._correct_ids())
+        return tuple(self.option_ids), tuple(self._keyed())
 
     @classmethod
     def picked_options(cls, answer: Any, options: Sequence[str]) -> set[str]:
@@ -129,10 +134,16 @@ class MultipleChoice(Choice):
             right = self._match_lock([",".join(chosen)]) is not None
         else:
             right = set(chosen) == set(self.correct or [])
-        feedback = self._explain(chosen)
-        if not right:
-            feedback += "\n\nNot the right set of options yet: every correct option, and only those."
-        return self._score(right, feedback)
+        if right:
+            return self._score(True, self._explain(chosen))
+        # Why each wrongly chosen option is wrong; the keyed options' explanations would give the
+        # key away, and so would explanations for a pick of every option.
+        wrong = [] if len(chosen) == len(self.options) else [i for i in chosen if i not in self._keyed()]
+        feedback = self._explain(wrong) if not self.released else ""
+        note = ("Picking every option is not an answer: choose the ones you think are right."
+                if len(chosen) == len(self.options) else
+                "Not the right set of options yet: every correct option, and only those.")
+        return self._score(False, f"{feedback}\n\n{note}".strip())
 
     def locks(self, salt: str) -> list[Lock]:
         return [make_lock(salt, self.id, ",".join(self.parse(self.correct)))]

@@ -122,6 +122,10 @@ class Code(Question):
 
         return plain(self._reference_fn(*copy.deepcopy(check.args or []), **copy.deepcopy(check.kwargs or {})))
 
+    def _solution(self) -> str:
+        parts = [f"**A solution:**\n\n```python\n{self.reference.strip()}\n```"] if self.reference else []
+        return "\n\n".join(parts + ([self.explanation] if self.explanation else [])) or "No worked solution in this bank."
+
     def run(self, source: str, limits: Any = None, *, hidden: bool = True, isolation: Any = None) -> tuple[Any, Score]:
         """Compute the learner's outputs in a separate process, then judge them here: ``(CheckOutcome, Score)``.
 

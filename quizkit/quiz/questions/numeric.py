@@ -69,7 +69,11 @@ class Numeric(Question):
         assert self.answer is not None
         # A relative epsilon keeps 0.1 + 0.2 style rounding from rejecting an edge answer.
         right = abs(value - self.answer) <= self._allowed() * (1 + 1e-9) + 1e-12
-        return self._score(right, self.explanation or "")
+        # The worked explanation holds the answer: it shows once the answer is right.
+        return self._score(right, (self.explanation or "") if right else "Not within the tolerance yet; try the hints.")
+
+    def _solution(self) -> str:
+        return f"**Solution:** {self.answer:g}.\n\n{self.explanation or ''}".strip()
 
     def locks(self, salt: str) -> list[Lock]:
         assert self.answer is not None

@@ -48,7 +48,10 @@ class Text(Question):
         if not right and self.fuzzy is not None:
             best = max(difflib.SequenceMatcher(None, given, a).ratio() for a in accepted)
             right = best >= self.fuzzy
-        return self._score(right, self.explanation or "")
+        return self._score(right, (self.explanation or "") if right else "Not an accepted answer yet; try the hints.")
+
+    def _solution(self) -> str:
+        return f"**Solution:** {(self.accepted or [''])[0]}.\n\n{self.explanation or ''}".strip()
 
     def locks(self, salt: str) -> list[Lock]:
         accepted = dict.fromkeys(normalize_text(a) for a in self.accepted or [])
