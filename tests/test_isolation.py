@@ -261,14 +261,14 @@ def quizkit_imports(folder: Path) -> dict[str, set[str]]:
     import ast
 
     found = {}
-    for path in sorted(folder.glob("*.py")):
+    for path in sorted(folder.rglob("*.py")):
         names = set()
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Import):
                 names.update(a.name for a in node.names)
             elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
                 names.add(node.module)
-        found[path.name] = {n for n in names if n.startswith("quizkit")}
+        found[path.relative_to(folder).as_posix()] = {n for n in names if n.startswith("quizkit")}
     return found
 
 
@@ -278,4 +278,4 @@ def test_the_sandbox_is_on_the_ground_floor_and_the_quiz_side_never_imports_grad
         {f: [] for f in sandbox}
     quiz = quizkit_imports(PACKAGE / "quiz")
     assert {f: [m for m in mods if m.startswith("quizkit.grading")] for f, mods in quiz.items()} == {f: [] for f in quiz}
-    assert "quizkit.sandbox" in quiz["schema.py"]  # the learner's checks run in the same sandbox as grading's
+    assert "quizkit.sandbox" in quiz["questions/code.py"]  # the learner's checks run in the same sandbox as grading's

@@ -44,7 +44,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from quizkit.grading.gradebook import Column, Gradebook, StudentGrade
-from quizkit.quiz.schema import CHOICE_TYPES
+from quizkit.quiz.questions import question_class
 
 GROUP_SHARE = 0.27
 FEW_STUDENTS = 10
@@ -95,12 +95,6 @@ def groups(students: Sequence[StudentGrade], totals: Sequence[float]) -> tuple[l
     return order[:size], order[n - size:] if size else []
 
 
-def _chosen(column: Column, answer: Any) -> set[str]:
-    """The option ids a stored choice answer picked (anything that is not an option is ignored)."""
-    picked = [answer] if isinstance(answer, str) else answer if isinstance(answer, list) else []
-    return {a for a in picked if isinstance(a, str) and a in column.options}
-
-
 def _share(values: Sequence[float]) -> float | None:
     return math.fsum(values) / len(values) if values else None
 
@@ -122,7 +116,8 @@ def score_table(book: Gradebook, students: Sequence[StudentGrade]) -> list[list[
 
 
 def _options(column: Column, students: Sequence[StudentGrade], upper: list[int], lower: list[int]) -> list[dict[str, Any]]:
-    picks = [_chosen(column, s.answers[column.key].answer) if column.key in s.answers else set() for s in students]
+    picked = question_class(column.type).picked_options
+    picks = [picked(s.answers[column.key].answer, column.options) if column.key in s.answers else set() for s in students]
 
     def rate(option: str, who: Sequence[int]) -> float | None:
         return _share([float(option in picks[i]) for i in who])
@@ -174,7 +169,7 @@ def item_analysis(book: Gradebook) -> dict[str, Any]:
         difficulty = _share(share)
         pb = pearson(points, [t - p for t, p in zip(totals, points)])
         d = None if not upper else _share([share[i] for i in upper]) - _share([share[i] for i in lower])
-        options = _options(column, students, upper, lower) if column.type in CHOICE_TYPES else []
+        options = _options(column, students, upper, lower) if column.options else []
         flags, why = _flags(difficulty, pb, options) if n else ([], [])
         items.append({
             "question": column.key, "type": column.type, "max_points": column.max_points,

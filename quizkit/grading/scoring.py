@@ -37,10 +37,7 @@ from quizkit.grading.reading import (
 
 # Up to this many submissions are graded in this process: a pool costs more than it saves.
 INLINE_BATCH = 4
-NOT_GRADED = "not graded: no isolation available"
-# Answers longer than this are refused unread (fuzzy matching and running cost grow with the
-# length) and stored cut: one submission cannot make the grader compute or write megabytes.
-MAX_ANSWER_CHARS = {"text": 10_000, "code": 100_000}
+# What is kept of an answer longer than its question type reads (``max_answer_chars``).
 STORED_CHARS = 200
 
 
@@ -114,32 +111,18 @@ def score_answer(q: Any, record: dict[str, Any], limits: Any, isolation: Any, re
 
     checks = None
     try:
-        limit = MAX_ANSWER_CHARS.get(q.type)
-        if limit is not None and isinstance(record["answer"], str) and len(record["answer"]) > limit:
-            raise AnswerError(f"a {q.type} answer of {len(record['answer'])} characters (the limit is {limit})")
-        if q.type == "code":
-            if not isinstance(record["answer"], str):
-                raise AnswerError(f"a code answer is source text, not {type(record['answer']).__name__}")
-            if isolation is None:
-                points, correct, reason = 0.0, False, NOT_GRADED
-                checks = {"status": "not graded", "failed_check": None, "passed_checks": [], "message": NOT_GRADED,
-                          "isolation": "unavailable"}
-            else:
-                outcome, score = q.run(record["answer"], limits, hidden=True, isolation=isolation)
-                checks = {"status": outcome.status, "failed_check": outcome.failed_check,
-                          "passed_checks": list(outcome.passed_checks), "message": outcome.message,
-                          "isolation": outcome.isolation}
-                points, correct, reason = score.points, score.correct, score.feedback
-        else:
-            score = q.score(record["answer"])
-            points, correct, reason = score.points, score.correct, score.feedback
+        # Refused unread: fuzzy matching and running cost grow with the length.
+        if isinstance(record["answer"], str) and len(record["answer"]) > q.max_answer_chars:
+            raise AnswerError(f"a {q.type} answer of {len(record['answer'])} characters (the limit is {q.max_answer_chars})")
+        score, checks = q.grade(record["answer"], limits, isolation)
+        points, correct, reason = score.points, score.correct, score.feedback
     except AnswerError as e:
         points, correct, reason = 0.0, False, f"invalid answer: {e}"
     if record.get("revealed") and correct:
         points *= revealed_credit
         reason = f"right after the solution was shown ({revealed_credit:g} of the points). {reason}".strip()
     answer = record["answer"]
-    if isinstance(answer, str) and len(answer) > MAX_ANSWER_CHARS.get(q.type, STORED_CHARS * 50):
+    if isinstance(answer, str) and len(answer) > q.max_answer_chars:
         answer = f"{answer[:STORED_CHARS]}... [{len(answer)} characters, cut]"
     return AnswerGrade(
         lesson=record["lesson"], question=record["question"], type=q.type, answer=answer,
@@ -289,7 +272,7 @@ def grade_submissions(
         for lesson in chosen:
             _check_key(bank_for(lesson, index))
         if isolation is None and no_sandbox is not None and any(
-                q.type == "code" for lesson in chosen for q in bank_for(lesson, index).questions.values()):
+                q.runs_code for lesson in chosen for q in bank_for(lesson, index).questions.values()):
             raise ValueError(f"the assignment has code questions and no sandbox works here: {no_sandbox}")
         bar = _Progress(len(subs), progress)
         work = [(sub, chosen, index, limits, isolation, float(revealed_credit)) for sub in subs]
@@ -314,11 +297,8 @@ def grade_submissions(
 
 
 def column_for(lesson: str, q: Any) -> Column:
-    """The gradebook column of question ``q``: its points, concept tags and, for choice questions, the key."""
-    options, correct = (), ()
-    if q.type in ("single_choice", "multiple_choice"):
-        options = tuple(q.option_ids)
-        correct = (q.correct,) if isinstance(q.correct, str) else tuple(q.correct or ())
+    """The gradebook column of question ``q``: its points, concept tags and the options its type lists."""
+    options, correct = q.key_options()
     return Column(lesson, q.id, q.type, float(q.points), tuple(q.concepts), options, correct)
 
 

@@ -48,7 +48,7 @@ def scripted_submission(
             raise ValueError(f"answers: keys are 'lesson/question', not {key!r}")
         lines += [
             f"_q = _quizkit_quizzes.get({lesson!r}) or _quizkit_quizzes.setdefault({lesson!r}, _QuizkitQuiz({lesson!r}))",
-            f"(_q.check if _q.bank.question({question!r}).type == 'code' else _q.answer)({question!r}, {value!r})",
+            f"getattr(_q, _q.bank.question({question!r}).answered_with)({question!r}, {value!r})",
         ]
     nb = nbformat.read(notebook, as_version=4)
     if pairs:
@@ -64,8 +64,9 @@ def scripted_submission(
 
 def key_answers(bank: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     """(right, wrong) answer per question id, read from a bank's key: scripts for
-    :func:`scripted_submission`. Code questions with a ``reference`` get it as the right
-    answer and their starter as the wrong one; other code questions are left out.
+    :func:`scripted_submission`. Each question type says what its examples are
+    (``example_answers``): code questions with a ``reference`` get it as the right answer and
+    their starter as the wrong one; other code questions are left out.
 
     >>> from quizkit.quiz.loading import load_bank
     >>> right, wrong = key_answers(load_bank("00-start-here"))
@@ -76,19 +77,7 @@ def key_answers(bank: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     """
     right, wrong = {}, {}
     for q in bank.questions.values():
-        if q.type == "single_choice":
-            right[q.id] = q.correct
-            wrong[q.id] = next(o.id for o in q.options if o.id != q.correct)
-        elif q.type == "multiple_choice":
-            right[q.id] = list(q.correct)
-            wrong[q.id] = [o.id for o in q.options if o.id not in q.correct][:1] or list(q.correct)[:1]
-        elif q.type == "numeric":
-            right[q.id] = q.answer
-            wrong[q.id] = round(q.answer + 10 * (q.tolerance * (abs(q.answer) if q.tolerance_mode == "relative" else 1) + 1), 6)
-        elif q.type == "text":
-            right[q.id] = q.accepted[0]
-            wrong[q.id] = "not the answer at all"
-        elif q.type == "code" and q.reference:
-            right[q.id] = q.reference
-            wrong[q.id] = q.starter or f"def {q.entry}(*args):\n    return None\n"
+        examples = q.example_answers()
+        if examples is not None:
+            right[q.id], wrong[q.id] = examples
     return right, wrong

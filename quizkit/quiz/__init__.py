@@ -3,7 +3,8 @@
 One module per concern, lowest first (each imports only those above it in this list):
 
 - :mod:`~quizkit.quiz.scoring`: parsing answers, the one text normaliser, sealed keys, a code verdict as a score;
-- :mod:`~quizkit.quiz.schema`: the bank's pydantic models, each question able to score an answer;
+- :mod:`~quizkit.quiz.questions`: the question types as classes, found through one registry;
+- :mod:`~quizkit.quiz.schema`: the bank's pydantic models, its questions instances of those classes;
 - :mod:`~quizkit.quiz.validation`: rules that span fields, and :class:`Problem` / :class:`BankError`;
 - :mod:`~quizkit.quiz.loading`: finding, reading, validating and caching bank files;
 - :mod:`~quizkit.quiz.records`: the answer record saved in the notebook;
@@ -27,10 +28,12 @@ from typing import Any
 _LAZY = {
     "Quiz": "widget",
     "Submission": "widget",
-    "source_of": "widget",
+    "source_of": "questions",
     "Bank": "schema",
     "Question": "schema",
-    "QUESTION_TYPES": "schema",
+    "question_class": "questions",
+    "question_types": "questions",
+    "register": "questions",
     "AnswerError": "scoring",
     "Score": "scoring",
     "normalize_text": "scoring",

@@ -129,12 +129,9 @@ def length_warnings(bank: Bank) -> list[Problem]:
     >>> len(warnings) <= 1 and all("single-choice questions" in str(w) for w in warnings)
     True
     """
-    single = [q for q in bank.questions.values() if q.type == "single_choice" and q.correct is not None]
-    longest = []
-    for q in single:
-        key = next(o for o in q.options if o.id == q.correct)
-        if all(len(key.text) > len(o.text) for o in q.options if o is not key):
-            longest.append(q.id)
+    verdicts = {q.id: q.key_is_longest_option() for q in bank.questions.values()}
+    single = [qid for qid, verdict in verdicts.items() if verdict is not None]
+    longest = [qid for qid, verdict in verdicts.items() if verdict]
     if len(longest) * 2 <= len(single):
         return []
     return [Problem(str(bank.path), f"the key is the longest option in {len(longest)} of {len(single)} single-choice "

@@ -109,7 +109,7 @@ class CheckOutcome:
 
 
 def judge_code(question: Any, computed: Any, checks: Sequence[Any]) -> CheckOutcome:
-    """Decide pass/fail for a :class:`~quizkit.quiz.schema.Code` question from the computed plain data.
+    """Decide pass/fail for a :class:`~quizkit.quiz.questions.code.Code` question from the computed plain data.
 
     ``computed`` is a :class:`quizkit.sandbox.Computed` (how the computation ended,
     and one entry per call of ``checks``); the verdict is decided here, in the grader's process.

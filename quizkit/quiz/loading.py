@@ -19,7 +19,8 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from quizkit.quiz.schema import QUESTION, Bank, BankHeader, Course
+from quizkit.quiz.questions import question_adapter
+from quizkit.quiz.schema import Bank, BankHeader, Course
 from quizkit.quiz.validation import (
     COURSE_FILE,
     BankError,
@@ -110,7 +111,7 @@ def validate_bank(path: str | Path, course: Course | None = None) -> tuple[Bank 
             problems.append(Problem(shown, "each question is a mapping", label))
             continue
         try:
-            q = QUESTION.validate_python(item)
+            q = question_adapter().validate_python(item)
         except ValidationError as e:
             problems += pydantic_problems(shown, e, label)
             continue

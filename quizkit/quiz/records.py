@@ -21,10 +21,21 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Literal, Union
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr, ValidationError
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    ValidationError,
+    field_validator,
+)
 
 from quizkit import __version__
-from quizkit.quiz.schema import QuestionType
+from quizkit.quiz.questions import question_types
 
 MIME_TYPE = "application/vnd.quizkit.answer+json"
 SCHEMA = 1
@@ -39,7 +50,7 @@ class AnswerRecord(BaseModel):
     quizkit: StrictStr
     lesson: StrictStr = Field(min_length=1)
     question: StrictStr = Field(min_length=1)
-    type: QuestionType
+    type: StrictStr
     answer: Union[StrictStr, list[StrictStr], StrictInt, StrictFloat]
     attempts: StrictInt = Field(ge=1)
     time: AwareDatetime
@@ -48,6 +59,13 @@ class AnswerRecord(BaseModel):
     correct: StrictBool | None
     # Present (True) only when the learner asked to see the solution before this answer.
     revealed: StrictBool | None = None
+
+    @field_validator("type")
+    @classmethod
+    def _registered(cls, tag: str) -> str:
+        if tag not in question_types():
+            raise ValueError(f"unknown question type {tag!r}; use one of {', '.join(question_types())}")
+        return tag
 
 
 def utc_now() -> str:

@@ -15,6 +15,9 @@ with salted SHA-256 hashes (a fresh random salt per release, stored in the copy)
 A bank with ``feedback: none`` (an exam) is released without any key or explanation: its
 copy records answers but cannot score them.
 
+Each question type writes its own part of a copy (``released_form`` and ``exam_form`` of
+:class:`~quizkit.quiz.questions.base.Question`).
+
 ``Quiz`` loads a released copy like any bank and still gives instant feedback; its records
 carry the source bank's hash, so ``quizkit grade`` matches them to the full bank.
 
@@ -30,61 +33,12 @@ import argparse
 import secrets
 import sys
 from pathlib import Path
-from typing import Any
-
 import yaml
 
 from quizkit import __version__
 from quizkit.quiz.loading import load_bank
 from quizkit.quiz.schema import Bank
-from quizkit.quiz.scoring import make_lock, normalize_text
 from quizkit.quiz.validation import BankError
-
-
-def _visible_checks(q: Any) -> list[dict[str, Any]]:
-    """Visible checks only, each with its expected value written out (the reference is not shipped)."""
-    checks = []
-    for check in q.checks:
-        if not check.hidden:
-            data = check.model_dump(mode="json", exclude_none=True)
-            if not check.has_expect and check.raises is None:
-                data["expect"] = q.expected(check)
-            checks.append(data)
-    return checks
-
-
-def _exam_question(q: Any) -> dict[str, Any]:
-    """Exam copy: no key and no explanations at all; the grader scores with the full bank."""
-    data = q.model_dump(mode="json", exclude_none=True, exclude={"correct", "answer", "accepted", "fuzzy", "explanation"})
-    for option in data.get("options", []):
-        option.pop("explanation", None)
-    if q.type == "code":
-        data["checks"] = _visible_checks(q)
-        data.pop("reference", None)  # the model solution stays in the instructor's bank
-    return {"id": data.pop("id"), "type": data.pop("type"), **data}
-
-
-def _released_question(q: Any, salt: str) -> dict[str, Any]:
-    dumped = q.model_dump(mode="json", exclude_none=True)
-    data = {"id": dumped.pop("id"), "type": dumped.pop("type"), **dumped}
-    if q.type == "single_choice":
-        data["key"] = [make_lock(salt, q.id, data.pop("correct"))]
-    elif q.type == "multiple_choice":
-        data["key"] = [make_lock(salt, q.id, ",".join(q.parse(data.pop("correct"))))]
-    elif q.type == "numeric":
-        data["key"] = [make_lock(salt, q.id, str(q.grid_index(data.pop("answer"))), data.pop("explanation"))]
-    elif q.type == "text":
-        explanation = data.pop("explanation")
-        data.pop("fuzzy", None)
-        accepted = dict.fromkeys(normalize_text(a) for a in data.pop("accepted"))
-        data["key"] = [make_lock(salt, q.id, a, explanation) for a in accepted]
-    elif q.type == "code":
-        data["checks"] = _visible_checks(q)
-        data.pop("reference", None)
-        data.pop("explanation", None)  # it is usually the model solution
-    if "key" in data:
-        data["key"] = [lock.model_dump(exclude_none=True) for lock in data["key"]]
-    return data
 
 
 class _Dumper(yaml.SafeDumper):
@@ -114,7 +68,7 @@ def release_bank(bank: str | Path | Bank, out_dir: str | Path) -> Path:
         "objectives": source.objectives,
         "feedback": source.feedback,
         "release": {"salt": salt, "source_hash": source.hash, "quizkit": __version__},
-        "questions": [_exam_question(q) if source.feedback == "none" else _released_question(q, salt)
+        "questions": [q.exam_form() if source.feedback == "none" else q.released_form(salt)
                       for q in source.questions.values()],
     }
     out.parent.mkdir(parents=True, exist_ok=True)

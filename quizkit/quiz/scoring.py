@@ -1,7 +1,7 @@
 """Scoring answers: parsing what a learner typed, the one text normaliser, sealed keys, code scores.
 
 Everything here compares an answer with a key; the question models in
-:mod:`quizkit.quiz.schema` call it from their ``score`` methods.
+:mod:`quizkit.quiz.questions` call it from their ``score`` methods.
 
 >>> normalize_text("  Precision-Recall   trade off! ")
 'precision recall trade off'

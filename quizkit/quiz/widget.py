@@ -13,14 +13,11 @@ its cell that each submit updates, so the saved ``.ipynb`` holds the latest answ
 
 from __future__ import annotations
 
-import inspect
 import random
-import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from quizkit.quiz.code_box import code_box
 from quizkit.quiz.loading import load_bank
 from quizkit.quiz.records import bundle, make_record
 from quizkit.quiz.schema import FEEDBACK_MODES, Bank
@@ -59,31 +56,6 @@ def _display(data: dict[str, Any], **kwargs: Any) -> Any:
     from IPython.display import display
 
     return display(data, raw=True, **kwargs)
-
-
-def source_of(obj: Any, entry: str) -> str:
-    """The learner's source code: a string as is, or the source of their function or class.
-
-    When the function has another name than ``entry``, an alias line is added so the checks
-    find it. AnswerError (a learner-facing message) when no source can be had.
-    """
-    if isinstance(obj, str):
-        if not obj.strip():
-            raise AnswerError("The code is empty; write your function first.")
-        return obj
-    name = getattr(obj, "__name__", None)
-    if not (inspect.isfunction(obj) or inspect.isclass(obj)) or name == "<lambda>":
-        raise AnswerError(
-            f"Pass your function `{entry}` itself (without calling it) or its source code as a "
-            f"string; got {type(obj).__name__}."
-        )
-    try:
-        source = textwrap.dedent(inspect.getsource(obj))
-    except (OSError, TypeError):
-        raise AnswerError(f"quizkit cannot find the source of `{name}`; pass its source code as a string.") from None
-    if name != entry:
-        source += f"\n{entry} = {name}\n"
-    return source
 
 
 class Quiz:
@@ -139,14 +111,8 @@ class Quiz:
         q = self.bank.question(question_id)
         instant = self.feedback == "instant"
         try:
-            if q.type == "code":
-                stored = source_of(value, q.entry)
-                # Hidden checks stay hidden while practising; the grader runs them.
-                practise = instant and any(not c.hidden for c in q.checks)
-                score = q.run(stored, self.limits, hidden=False)[1] if practise else None
-            else:
-                stored = q.parse(value)
-                score = q.score(stored) if instant else None  # exam: record only, the grader scores
+            stored = q.stored_answer(value)
+            score = q.practice_score(stored, self.limits) if instant else None  # exam: record only, the grader scores
         except AnswerError as e:
             return Submission(f"⚠️ {e} _(Not counted as an attempt.)_")
         st = self.state(question_id)
@@ -194,8 +160,8 @@ class Quiz:
     def check(self, question_id: str, obj_or_source: Any) -> None:
         """Run a code question's checks on the learner's function (or source string) in a sandbox."""
         q = self.bank.question(question_id)
-        if q.type != "code":
-            raise ValueError(f"question {question_id!r} is a {q.type} question; answer it with quiz.answer({question_id!r}, ...)")
+        if q.answered_with != "check":
+            raise ValueError(f"question {question_id!r} is a {q.type} question; answer it with quiz.{q.answered_with}({question_id!r}, ...)")
         self._submit_in_cell(question_id, obj_or_source)
 
     def reveal(self, question_id: str) -> None:
@@ -283,20 +249,8 @@ class Quiz:
         # The same text shows before the cell runs (JupyterLab, Notebook 7: no live widget yet)
         # and where widgets never show (a static viewer): it must be true in both.
         lines = ["(Run this cell to answer with buttons. Where none show after it ran, answer in code:)"]
-        # Placeholders, never a real option or number: an example answer could be the key.
-        if q.type == "single_choice":
-            lines[:0] = [f"  {o.id}. {o.text}" for o in self.options(q.id)]
-            lines.append(f"  {name}.answer({q.id!r}, '<option id>')")
-        elif q.type == "multiple_choice":
-            lines[:0] = [f"  {o.id}. {o.text}" for o in self.options(q.id)]
-            lines.append(f"  {name}.answer({q.id!r}, ['<option id>', ...])   # every option you pick")
-        elif q.type == "numeric":
-            lines.append(f"  {name}.answer({q.id!r}, <your number>)")
-        elif q.type == "text":
-            lines.append(f"  {name}.answer({q.id!r}, '<your answer>')")
-        else:
-            lines.append(f"  {name}.check({q.id!r}, {q.entry})   # after defining {q.entry}")
-        return "\n".join(lines)
+        *listing, call = q.fallback_lines(name, self.options(q.id))
+        return "\n".join([*listing, *lines, call])
 
     def _progress_tables(self) -> tuple[str, str]:
         exam = self.feedback == "none"
@@ -332,17 +286,7 @@ class _QuestionView:
         self.quiz, self.question = quiz, question
         q = question
         self.options = quiz.options(q.id)  # display order; answers carry option ids
-        wide = w.Layout(width="100%")
-        if q.type == "single_choice":
-            self.input: Any = w.RadioButtons(options=[(f"{o.id}. {o.text}", o.id) for o in self.options], value=None, layout=wide)
-        elif q.type == "multiple_choice":
-            self.input = w.VBox([w.Checkbox(value=False, description=f"{o.id}. {o.text}", indent=False, layout=wide) for o in self.options])
-        elif q.type == "code":
-            rows = max(6, q.starter.count("\n") + 3)
-            self.input = code_box(q.starter, rows=rows, layout=wide, placeholder=f"def {q.entry}(...):")
-        else:
-            hint = "a number" if q.type == "numeric" else "your answer"
-            self.input = w.Text(value="", placeholder=hint, layout=w.Layout(width="40%"))
+        self.input: Any = q.widget(self.options)
         self.submit_button = w.Button(description="Submit", button_style="primary", icon="check")
         self.hint_button = w.Button(description=self._hint_label(0), disabled=not q.hints, icon="lightbulb-o")
         # Recorded as revealed: the instructor decides what a later right answer is worth.
@@ -369,11 +313,7 @@ class _QuestionView:
         return f"Attempts: {n}"
 
     def value(self) -> Any:
-        if self.question.type == "multiple_choice":
-            return [o.id for o, box in zip(self.options, self.input.children) if box.value]
-        if self.question.type == "single_choice" and self.input.value is None:
-            return ""
-        return self.input.value
+        return self.question.widget_value(self.input, self.options)
 
     @staticmethod
     def _set(output: Any, markdown: str) -> None:
@@ -381,8 +321,8 @@ class _QuestionView:
         output.outputs = ({"output_type": "display_data", "data": _markdown(markdown), "metadata": {}},)
 
     def on_submit(self) -> None:
-        if self.question.type == "code":
-            self._set(self.feedback, "Running the checks…")
+        if self.question.scoring_message:
+            self._set(self.feedback, self.question.scoring_message)
         else:
             self.feedback.outputs = ()
         # In the Output's context an error raised while checking is shown in the cell, under
