@@ -16,11 +16,22 @@ tokens, ``max_length=256``), alternated in the same process:
 - D: ``run(train_sampling_strategy="random")``: each batch pads to its longest text;
 - E: ``run(train_sampling_strategy="group_by_length")`` (the default): similar lengths share a batch.
 
-and prints the length-grouping speed-up (E/D train texts/s). Run on demand:
+and prints the length-grouping speed-up (E/D train texts/s).
+
+Then (``--only recipes``) the default recipe's candidates on lesson 10's drug reviews (positive
+vs not, 480 train / 120 validation / 379 test reviews), each a way to spend the same ~100 s of
+CPU: one row per recipe and training seed with MiniLM's test MCC, the paired comparison with
+TF-IDF + logistic regression on the same test reviews (``quizkit.metrics.compare``: bootstrap
+interval of MCC(recipe) - MCC(TF-IDF)), whether ``diagnose`` finds the accuracy paradox, and
+the run's CPU and wall seconds. The losers stay in ``RECIPES`` so the choice can be revisited.
+A recipe passes a seed when the interval's upper end is >= 0 (not worse than TF-IDF) with no
+accuracy paradox. Run on demand:
 
     python benchmarks/bench_train.py              # MiniLM on make_dataset("spam", n=400)
     python benchmarks/bench_train.py --model tiny --rounds 3
     python benchmarks/bench_train.py --only lengths
+    OMP_NUM_THREADS=1 python benchmarks/bench_train.py --only recipes --seeds 0,1,2,3,4
+    python benchmarks/bench_train.py --only recipes --recipe head+tail --seeds 0
 """
 
 from __future__ import annotations
@@ -134,6 +145,67 @@ def compare_length_grouping(args) -> None:
           f"({speed[e]:.1f} vs {speed[d]:.1f} texts/s)")
 
 
+# The default recipe's candidates (RunConfig fields; everything else at run()'s default). Each
+# names its truncation and class weights, so that a change of default does not change the row.
+RECIPES = {
+    # The default before head+tail: the first 44 tokens, 150 steps (5 epochs).
+    "head": dict(truncation="head", class_weight="balanced"),
+    # Fewer steps at a longer cut: 96 tokens, the token budget leaves 2 epochs (60 steps).
+    "head, 96 tokens": dict(truncation="head", class_weight="balanced", max_length=96),
+    # The same 44 token positions, a quarter from the start and the rest from the end.
+    "head+tail": dict(truncation="head+tail", class_weight="balanced"),
+    "head+tail, no class weights": dict(truncation="head+tail", class_weight=None),
+    "head+tail, 96 tokens": dict(truncation="head+tail", class_weight="balanced", max_length=96),
+    # The new head at 10x the body's learning rate, alone for the first 20% of the steps.
+    "head+tail, LP-FT, head lr 2e-3": dict(truncation="head+tail", class_weight="balanced",
+                                           linear_probe_steps=0.2, head_learning_rate=2e-3),
+    "head+tail, head lr 2e-3": dict(truncation="head+tail", class_weight="balanced", head_learning_rate=2e-3),
+    # A quarter more tokens than the budget: 56 tokens, 5 epochs (about 25% more CPU time).
+    "head+tail, 56 tokens, 5 epochs": dict(truncation="head+tail", class_weight="balanced", max_length=56, epochs=5),
+    # The epoch with the best validation MCC kept (120 validation reviews), instead of the last.
+    # (patience 5 never stops a 5-epoch run: it only reloads the best epoch at the end)
+    "head+tail, best epoch by val MCC": dict(truncation="head+tail", class_weight="balanced",
+                                             early_stopping_patience=5, metric_for_best_model="mcc"),
+}
+
+
+def compare_recipes(args) -> None:
+    """One run per recipe and seed on lesson 10's data, against TF-IDF on the same test reviews."""
+    import resource
+
+    from quizkit.baselines import tfidf_logreg
+    from quizkit.data.drug_reviews import drug_reviews_binary
+    from quizkit.diagnose import diagnose
+    from quizkit.metrics import compare
+    from quizkit.train import run
+
+    data = drug_reviews_binary()
+    baseline = tfidf_logreg(data)
+    names = [args.recipe] if args.recipe else list(RECIPES)
+    seeds = [int(s) for s in args.seeds.split(",")]
+    print(f"\nrecipes on lesson 10's drug reviews: TF-IDF + logistic regression test MCC {baseline.test_metrics.mcc:.3f}")
+    print(f"{'recipe':<34} {'seed':>4} {'MCC':>6} {'MCC - TF-IDF [95% paired CI]':>30} {'paradox':>8} "
+          f"{'steps':>5} {'cut':>4} {'CPU s':>6} {'wall s':>6}")
+    passed: dict[str, int] = dict.fromkeys(names, 0)
+    for name in names:
+        for seed in seeds:
+            start, before = time.perf_counter(), resource.getrusage(resource.RUSAGE_SELF)
+            result = run(model=args.model, data=data, seed=seed, disable_tqdm=True, **RECIPES[name])
+            after = resource.getrusage(resource.RUSAGE_SELF)
+            cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+            wall = time.perf_counter() - start
+            c = compare(result.test_labels, baseline.test_predictions, result.test_predictions, metric="mcc",
+                        names=("TF-IDF", name))
+            paradox = "accuracy-paradox" in diagnose(result).codes
+            passed[name] += c.high >= 0 and not paradox
+            print(f"{name:<34} {seed:>4} {result.test_metrics.mcc:6.3f} {c.difference:+13.3f} [{c.low:+.3f}, {c.high:+.3f}] "
+                  f"{'yes' if paradox else 'no':>8} {result.steps:>5} {result.extra['max_length']:>4} {cpu:6.1f} {wall:6.1f}",
+                  flush=True)
+    print("\nseeds not worse than TF-IDF (paired CI upper end >= 0) and without the accuracy paradox:")
+    for name in names:
+        print(f"  {name:<34} {passed[name]} of {len(seeds)}")
+
+
 def main() -> None:
     from quizkit.models import BUNDLED
 
@@ -142,7 +214,9 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=400, help="examples generated (70%% train)")
     parser.add_argument("--rounds", type=int, default=2, help="A B C rounds (>= 2)")
     parser.add_argument("--epochs", type=float, default=1.0)
-    parser.add_argument("--only", choices=["overhead", "lengths"], help="run one part only")
+    parser.add_argument("--only", choices=["overhead", "lengths", "recipes"], help="run one part only")
+    parser.add_argument("--recipe", choices=list(RECIPES), help="with --only recipes: this recipe only")
+    parser.add_argument("--seeds", default="0,1,2,3,4", help="with --only recipes: training seeds")
     args = parser.parse_args()
     if args.rounds < 2:
         parser.error("--rounds must be at least 2")
@@ -150,10 +224,12 @@ def main() -> None:
     import datasets
 
     datasets.disable_progress_bars()
-    if args.only != "lengths":
+    if args.only in (None, "overhead"):
         compare_overhead(args)
-    if args.only != "overhead":
+    if args.only in (None, "lengths"):
         compare_length_grouping(args)
+    if args.only in (None, "recipes"):
+        compare_recipes(args)
 
 
 def compare_overhead(args) -> None:

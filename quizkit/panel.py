@@ -35,7 +35,7 @@ from quizkit.data import TASKS
 from quizkit.models import BUNDLED
 from quizkit.metrics.registry import metric_names
 from quizkit.train import EVAL_STRATEGIES, PADDINGS, RunConfig, RunResult, run
-from quizkit.train.config import warn_class_weights_renamed
+from quizkit.train.config import CLASS_WEIGHTS, warn_class_weights_renamed
 
 # The panel starts where run() starts: the same defaults, from the one place that sets them.
 DEFAULTS = RunConfig()
@@ -126,7 +126,8 @@ class TrainingPanel:
         self.eval_strategy = w.Dropdown(options=list(EVAL_STRATEGIES), value=DEFAULTS.eval_strategy, description="evaluate every", style=style)
         self.early_stopping_patience = w.BoundedIntText(value=0, min=0, max=20, description="patience (0=off)", style=style)
         # "none" as a value, not None: a Dropdown whose value is None shows an empty box.
-        self.class_weight = w.Dropdown(options=["none", "balanced"], value="none", description="class weights", style=style)
+        self.class_weight = w.Dropdown(options=[*CLASS_WEIGHTS, "none"], value=DEFAULTS.class_weight or "none",
+                                        description="class weights", style=style)
         self.metric = w.Dropdown(options=list(metric_names()), value=DEFAULTS.metric_for_best_model, description="metric", style=style)
         self.run_button = w.Button(description="Run", button_style="success", icon="play")
         self.stop_button = w.Button(description="Stop", button_style="danger", icon="stop", disabled=True)

@@ -101,7 +101,7 @@ def test_run_button_trains_and_the_page_shows_curves_table_and_progress(lab, ope
     }))""")
     assert tallest < 1.5, f"a run-table cell wraps onto {tallest:.1f} lines"
     weights = cell.locator(".widget-dropdown").filter(has_text="class weights").locator("select")
-    assert weights.evaluate("s => s.options[s.selectedIndex] ? s.options[s.selectedIndex].text : ''") == "none"
+    assert weights.evaluate("s => s.options[s.selectedIndex] ? s.options[s.selectedIndex].text : ''") == "auto"  # run()'s default, shown as a word, not an empty box
     _wait_for_change(plot, src_before)
     src_after, png_after = _image(plot)
     assert src_after != src_before and png_after != png_before

@@ -37,10 +37,11 @@ def test_a_single_train_loss_log_is_drawn_as_a_marker():
     plt.close(curve.figure_)
 
 
-def test_class_weights_dropdown_shows_none_and_maps_to_no_weights():
+def test_class_weight_dropdown_starts_at_runs_default_and_maps_none_to_no_weights():
     panel = TrainingPanel()
-    assert (panel.class_weight.label, panel.class_weight.index) == ("none", 0)
-    assert panel.config().class_weight is None
+    # run() weights imbalanced classes by default ("auto"); the panel starts there too.
+    assert panel.class_weight.label == "auto" and panel.config().class_weight == "auto"
+    assert panel.set(class_weight="none").config().class_weight is None
     assert panel.set(class_weight="balanced").config().class_weight == "balanced"
     assert panel.set(class_weight=None).class_weight.label == "none"  # RunConfig's spelling works too
     with pytest.raises(ValueError, match="class_weight"):

@@ -128,9 +128,17 @@ def test_a_default_run_takes_auto_epochs_with_length_grouped_batches(auto_run):
     rates = [e["learning_rate"] for e in auto_run.log_history if "learning_rate" in e]
     assert rates[0] < max(rates) and rates[-1] < max(rates)
     assert trainer.args.get_warmup_steps(auto_run.planned_steps) == math.ceil(0.1 * auto_run.planned_steps)
-    # 30% positives: the run proposes class weights and shows the proposal, but does not apply them.
-    assert auto_run.extra["proposed_class_weight"] == "balanced" and auto_run.class_weight is None
-    assert "class_weight='balanced'" in auto_run._repr_html_()
+    # 30% positives (beyond the imbalance ratio): class_weight="auto" applies balanced weights.
+    labels = np.asarray(auto_run.trainer.train_dataset["label"])
+    np.testing.assert_allclose(auto_run.class_weight, len(labels) / (2 * np.bincount(labels)))
+    assert "proposed_class_weight" not in auto_run.extra
+
+
+def test_unweighted_runs_on_imbalanced_data_get_a_class_weight_proposal():
+    data = make_dataset("spam", n=200, positive_rate=0.3, seed=0)
+    plain = run(data=data, epochs=0.2, eval_strategy="no", class_weight=None, **TINY)
+    assert plain.extra["proposed_class_weight"] == "balanced" and plain.class_weight is None
+    assert "class_weight='balanced'" in plain._repr_html_()
 
 
 @pytest.mark.slow

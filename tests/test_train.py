@@ -143,7 +143,7 @@ def test_load_run_says_what_is_missing(tmp_path):
 def test_class_weights_change_the_loss_on_imbalanced_data():
     data = make_dataset("spam", n=120, positive_rate=0.1, seed=1)
     short = dict(data=data, epochs=0.2, logging_steps=1, eval_strategy="no", **TINY)
-    plain = run(**short)
+    plain = run(**short, class_weight=None)
     weighted = run(**short, class_weight="balanced")
     labels = np.asarray(data["train"]["label"])
     expected = compute_class_weight("balanced", classes=np.array([0, 1]), y=labels)

@@ -26,9 +26,12 @@ from quizkit.metrics.checks import check_threshold
 from quizkit.metrics.registry import metric_names
 from quizkit.data.prepare import PADDINGS
 from quizkit.models import BUNDLED
+from quizkit.train.truncation import TRUNCATIONS
 
 SAMPLING_STRATEGIES = ("group_by_length", "random")
 EVAL_STRATEGIES = ("epoch", "steps", "no")
+# class_weight by name: inverse class frequency, or that only when the train split is imbalanced.
+CLASS_WEIGHTS = ("balanced", "auto")
 DEFAULT_N = 600
 
 
@@ -69,8 +72,10 @@ class RunConfig:
     ``data`` is a ``DatasetDict`` with ``train``/``validation``/``test`` splits (columns
     ``text`` and ``label``), or a generated course dataset: ``None`` (spam, 600 examples), a
     task name (``"fraud"``) or ``make_dataset`` keywords (``{"task": "fraud", "n": 400,
-    "positive_rate": 0.1}``). ``class_weight`` is ``None``, ``"balanced"`` (inverse class
-    frequency in train) or one weight per label; weighted runs also report a weighted eval loss.
+    "positive_rate": 0.1}``). ``class_weight`` is ``"auto"`` (the default: ``"balanced"`` when
+    the train split's largest class outnumbers its smallest by ``IMBALANCE_PROPOSAL_RATIO``, else
+    none), ``"balanced"`` (inverse class frequency in train), ``None`` (unweighted) or one weight
+    per label; weighted runs also report a weighted eval loss.
     ``threshold`` (binary only) labels an example positive when P(label 1) >= threshold.
     ``disable_tqdm=True`` hides the progress bar and the printed logs (the panel draws its own).
 
@@ -81,9 +86,14 @@ class RunConfig:
     steps (``warmup_steps`` below 1 is a fraction, as in ``TrainingArguments``),
     ``max_length="auto"`` (``AUTO_MAX_LENGTH`` tokens; on a CPU long texts are cut shorter, down
     to ``AUTO_MIN_LENGTH``, so those steps fit ``AUTO_CPU_TOKENS``: see :func:`resolve_max_length`),
-    and length-grouped batches (``train_sampling_strategy="group_by_length"``: texts of similar
-    length share a batch, so dynamic padding adds little). ``time_budget_s`` stops training
-    after that many seconds (the run is still evaluated).
+    a cut text keeps its head and its tail (``truncation="head+tail"``: a quarter of the tokens
+    from the start, the rest from the end, where reviews sum up), and length-grouped batches
+    (``train_sampling_strategy="group_by_length"``: texts of similar length share a batch, so
+    dynamic padding adds little). ``time_budget_s`` stops training after that many seconds (the
+    run is still evaluated) and, on a CPU, scales the token budget the cut is sized to.
+    ``head_learning_rate`` (default: the learning rate) trains the new classification head at its
+    own rate; ``linear_probe_steps`` (steps, or a fraction below 1) trains the head alone on the
+    frozen body first. On lesson 10's drug reviews neither beat the default (``benchmarks/bench_train.py``).
 
     The ``AUTO_*`` constants and the functions that resolve ``"auto"`` live in
     :mod:`quizkit.train.recipe`.
@@ -100,13 +110,16 @@ class RunConfig:
     learning_rate: float = 2e-4
     batch_size: int = 16
     max_length: int | str = "auto"
+    truncation: str = "head+tail"
     padding: str = "dynamic"
     eval_strategy: str = "epoch"
     eval_steps: int | None = None
     logging_steps: int | None = None
     early_stopping_patience: int | None = None
     metric_for_best_model: str = "f1"
-    class_weight: str | Sequence[float] | None = None
+    class_weight: str | Sequence[float] | None = "auto"
+    head_learning_rate: float | None = None
+    linear_probe_steps: float = 0
     weight_decay: float = 0.0
     warmup_steps: float = 0.1
     train_sampling_strategy: str = "group_by_length"
@@ -132,6 +145,15 @@ class RunConfig:
                 raise _bad(name, value, f"an integer >= {low}")
         if self.max_length != "auto" and (not _is_int(self.max_length) or not 2 <= self.max_length <= 512):
             raise _bad("max_length", self.max_length, "'auto' or an integer from 2 to 512 (the models' position limit)")
+        if self.truncation not in TRUNCATIONS:
+            raise _bad("truncation", self.truncation, f"one of {TRUNCATIONS}")
+        if self.head_learning_rate is not None and (
+                not _is_number(self.head_learning_rate) or not 0 < self.head_learning_rate < 1):
+            raise _bad("head_learning_rate", self.head_learning_rate, "None (the learning_rate) or a number between 0 and 1")
+        if not _is_number(self.linear_probe_steps) or self.linear_probe_steps < 0 or (
+                not _is_int(self.linear_probe_steps) and self.linear_probe_steps >= 1):
+            raise _bad("linear_probe_steps", self.linear_probe_steps,
+                       "a whole number of steps >= 0 or a fraction of the steps below 1")
         if not _is_number(self.warmup_steps) or self.warmup_steps < 0 or (
                 not _is_int(self.warmup_steps) and self.warmup_steps >= 1):
             raise _bad("warmup_steps", self.warmup_steps, "a whole number of steps >= 0 or a fraction of the steps below 1")
@@ -183,10 +205,10 @@ class RunConfig:
 
     def _check_class_weights(self) -> None:
         weights = self.class_weight
-        if weights is None or weights == "balanced":
+        if weights is None or weights in CLASS_WEIGHTS:
             return
         if isinstance(weights, str) or not isinstance(weights, Sequence) or not weights:
-            raise _bad("class_weight", weights, "None, 'balanced' or a list of positive numbers (one per label)")
+            raise _bad("class_weight", weights, "None, 'balanced', 'auto' or a list of positive numbers (one per label)")
         if not all(_is_number(w) and w > 0 for w in weights):
             raise _bad("class_weight", weights, "positive numbers")
 
@@ -194,7 +216,7 @@ class RunConfig:
         """The settings as plain JSON values; ``data`` is left out (see ``RunResult.data_description``)."""
         values = {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name != "data"}
         values["output_dir"] = None if self.output_dir is None else str(self.output_dir)
-        if values["class_weight"] not in (None, "balanced"):
+        if values["class_weight"] is not None and values["class_weight"] not in CLASS_WEIGHTS:
             values["class_weight"] = [float(w) for w in values["class_weight"]]
         return values
 
@@ -202,13 +224,15 @@ class RunConfig:
 # The old spelling, class_weights, still works for a release: as a keyword (the dataclass's own
 # __init__ knows only class_weight, so a wrapper renames it) and as an attribute to read.
 _dataclass_init = RunConfig.__init__
+# Tells "class_weights not given" from class_weights=None (unweighted, not the "auto" default).
+_NOT_GIVEN = object()
 
 
 @functools.wraps(_dataclass_init)
-def _init_taking_the_old_spelling(self: RunConfig, *args: Any, class_weights: Any = None, **fields: Any) -> None:
-    if class_weights is not None:
+def _init_taking_the_old_spelling(self: RunConfig, *args: Any, class_weights: Any = _NOT_GIVEN, **fields: Any) -> None:
+    if class_weights is not _NOT_GIVEN:
         warn_class_weights_renamed("RunConfig", stacklevel=3)
-        if fields.get("class_weight") is not None:
+        if "class_weight" in fields:
             raise ValueError("RunConfig: give class_weight only (class_weights is its old spelling)")
         fields["class_weight"] = class_weights
     _dataclass_init(self, *args, **fields)

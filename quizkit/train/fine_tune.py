@@ -26,16 +26,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from quizkit.train.config import RunConfig, resolve_data, warn_class_weights_renamed
-from quizkit.train.recipe import (
-    AUTO_MAX_LENGTH,
-    padded_tokens,
-    propose_class_weights,
-    resolve_class_weights,
-    resolve_epochs,
-    resolve_max_length,
-    training_arguments,
-    training_kwargs,
-)
+from quizkit.train.probe import head_and_body_optimizer, linear_probe_callback
+from quizkit.train.recipe import resolve, training_arguments, training_kwargs
+from quizkit.train.truncation import MODEL_MAX_TOKENS, cut
 from quizkit.train.result import RunResult, eval_history
 
 
@@ -158,9 +151,6 @@ def run(config: RunConfig | None = None, /, *, extra_callbacks: Sequence[Any] = 
     num_labels = len(label_names)
     if config.threshold is not None and num_labels != 2:
         raise ValueError(f"RunConfig.threshold applies to binary tasks only; this data has {num_labels} labels")
-    weights = resolve_class_weights(config.class_weight, dataset["train"]["label"], num_labels)
-    proposal = None if config.class_weight is not None else propose_class_weights(dataset["train"]["label"], num_labels)
-
     # Seed before building the model: the classification head (and all of "tiny") is random.
     set_seed(config.seed)
     model, tokenizer = _load_model(config.model, label_names, config.pretrained)
@@ -168,13 +158,15 @@ def run(config: RunConfig | None = None, /, *, extra_callbacks: Sequence[Any] = 
 
     cpu = not torch.cuda.is_available()
     n_train = len(dataset["train"])
-    measured = None
-    if cpu and config.max_length == "auto":
-        measured = [len(ids) for ids in tokenizer(list(dataset["train"]["text"]), truncation=True, max_length=AUTO_MAX_LENGTH)["input_ids"]]
-    max_length = resolve_max_length(config, n_train, measured)
-    encoded = tokenize(dataset, tokenizer, max_length=max_length, padding=config.padding)
-    train_lengths = [len(ids) for ids in encoded["train"]["input_ids"]]
-    epochs = resolve_epochs(config, n_train, padded_tokens(train_lengths, max_length, config) if cpu else None)
+    # One tokenization, at the model's full length: the token counts settle the recipe, then
+    # the token ids are cut to it.
+    full = tokenize(dataset, tokenizer, max_length=MODEL_MAX_TOKENS)
+    recipe = resolve(config, [len(ids) for ids in full["train"]["input_ids"]], dataset["train"]["label"], num_labels, cpu)
+    if recipe.notice():
+        print(recipe.notice())
+    encoded = cut(full, recipe.max_length, recipe.truncation, tokenizer, pad=config.padding == "max_length")
+    weights, proposal = recipe.class_weight, recipe.proposed_class_weight
+    max_length, epochs = recipe.max_length, recipe.epochs
     scratch = None
     output_dir = config.output_dir
     if output_dir is None:
@@ -184,10 +176,15 @@ def run(config: RunConfig | None = None, /, *, extra_callbacks: Sequence[Any] = 
     budget = time_budget_callback(config.time_budget_s) if config.time_budget_s is not None else None
     if budget is not None:
         callbacks.append(budget)
+    if recipe.linear_probe_steps:
+        callbacks.append(linear_probe_callback(recipe.linear_probe_steps))
+    optimizer = None
+    if config.head_learning_rate is not None:
+        optimizer = head_and_body_optimizer(model, config.learning_rate, config.head_learning_rate, config.weight_decay)
     trainer = build_trainer(
         model, tokenizer, encoded, training_arguments(config, str(output_dir), n_train, epochs),
         padding=config.padding, class_weight=weights, threshold=config.threshold,
-        early_stopping_patience=config.early_stopping_patience, callbacks=callbacks,
+        early_stopping_patience=config.early_stopping_patience, callbacks=callbacks, optimizer=optimizer,
     )
     show_progress(trainer, shown=not config.disable_tqdm)
     try:
@@ -235,6 +232,7 @@ def run(config: RunConfig | None = None, /, *, extra_callbacks: Sequence[Any] = 
             "training_arguments": training_kwargs(config, n_train, epochs),
             "epochs": epochs,
             "max_length": max_length,
+            "linear_probe_steps": recipe.linear_probe_steps,
             "stopped_by_time_budget": bool(budget is not None and budget.exhausted),
             **({"proposed_class_weight": proposal} if proposal else {}),
         },

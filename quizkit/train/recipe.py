@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from quizkit.train.config import RunConfig
@@ -29,13 +30,18 @@ AUTO_MAX_EPOCHS = 10
 # the choice deterministic (a clock would make reruns differ). max_length="auto" meets it by
 # truncating long texts, keeping the steps; an explicit max_length meets it with fewer epochs.
 AUTO_CPU_TOKENS = 100_000
+# ... which is what that many seconds buy: a run's time_budget_s scales the token budget.
+AUTO_CPU_SECONDS = 100
 # max_length="auto": texts are cut at this many tokens (on a GPU, and on a CPU when they fit) ...
 AUTO_MAX_LENGTH = 128
 # ... and never at fewer: shorter cuts lose the words that carry most texts' labels, so below it
 # the CPU token budget takes epochs away instead.
 AUTO_MIN_LENGTH = 32
-# A train split whose largest class outnumbers its smallest this much gets a class-weights proposal.
+# A train split whose largest class outnumbers its smallest this much gets a class-weight proposal
+# (class_weight=None), or balanced class weights (class_weight="auto").
 IMBALANCE_PROPOSAL_RATIO = 1.5
+# Below this share of the training tokens read, run() says before training that the cut is deep.
+SMALL_TOKEN_SHARE = 0.5
 
 
 def resolve_class_weights(spec: str | Sequence[float] | None, train_labels: Sequence[int], num_labels: int) -> list[float] | None:
@@ -90,6 +96,17 @@ def planned_steps(n_train: int, batch_size: int, epochs: float) -> int:
     return max(1, math.ceil(math.ceil(n_train / batch_size) * epochs))
 
 
+def cpu_token_budget(config: RunConfig) -> int:
+    """Tokens a CPU run trains on: ``AUTO_CPU_TOKENS``, scaled by ``time_budget_s`` when one is set.
+
+    >>> cpu_token_budget(RunConfig()), cpu_token_budget(RunConfig(time_budget_s=300))
+    (100000, 300000)
+    """
+    if config.time_budget_s is None:
+        return AUTO_CPU_TOKENS
+    return int(AUTO_CPU_TOKENS * config.time_budget_s / AUTO_CPU_SECONDS)
+
+
 def resolve_epochs(config: RunConfig, n_train: int, cpu_tokens_per_epoch: int | None = None) -> float:
     """The epochs a run trains for: ``config.epochs``, or for ``"auto"`` the fewest whole epochs
     reaching ``AUTO_MIN_STEPS`` optimiser steps (at most ``AUTO_MAX_EPOCHS``).
@@ -107,7 +124,7 @@ def resolve_epochs(config: RunConfig, n_train: int, cpu_tokens_per_epoch: int | 
     per_epoch = math.ceil(n_train / config.batch_size)
     epochs = min(AUTO_MAX_EPOCHS, math.ceil(AUTO_MIN_STEPS / per_epoch))
     if cpu_tokens_per_epoch:
-        epochs = min(epochs, AUTO_CPU_TOKENS // cpu_tokens_per_epoch)
+        epochs = min(epochs, cpu_token_budget(config) // cpu_tokens_per_epoch)
     return max(1, epochs)
 
 
@@ -129,7 +146,7 @@ def resolve_max_length(config: RunConfig, n_train: int, train_lengths: Sequence[
     import numpy as np
 
     lengths = np.asarray(train_lengths)
-    budget = AUTO_CPU_TOKENS / resolve_epochs(config, n_train)
+    budget = cpu_token_budget(config) / resolve_epochs(config, n_train)
     for max_length in range(AUTO_MAX_LENGTH, AUTO_MIN_LENGTH, -1):
         if padded_tokens(np.minimum(lengths, max_length), max_length, config) <= budget:
             return max_length
@@ -147,6 +164,73 @@ def propose_class_weights(train_labels: Sequence[int], num_labels: int) -> str |
     counts = np.bincount(np.asarray(train_labels, dtype=int), minlength=num_labels)
     present = counts[counts > 0]
     return "balanced" if present.max() >= IMBALANCE_PROPOSAL_RATIO * present.min() else None
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """What a run's ``"auto"`` settings resolve to, decided once before training (:func:`resolve`).
+
+    ``token_share`` is the share of the training texts' tokens the cut keeps (each epoch reads
+    that much of the data); ``longer_share`` the share of training texts longer than the cut.
+    """
+
+    max_length: int
+    truncation: str
+    epochs: float
+    class_weight: list[float] | None
+    proposed_class_weight: str | None
+    linear_probe_steps: int
+    token_share: float
+    longer_share: float
+    cpu: bool
+
+    def notice(self) -> str | None:
+        """One line saying the cut reads little of the data, and what to do; None when it reads enough."""
+        if self.token_share >= SMALL_TOKEN_SHARE:
+            return None
+        remedy = ("train on a GPU (the cut is then 128 tokens), give a longer time_budget_s (e.g. 300), "
+                  if self.cpu else "set a longer max_length, ")
+        return (f"quizkit: the training budget reads {self.token_share:.0%} of the training tokens (texts cut at "
+                f"{self.max_length} tokens; {self.longer_share:.0%} of them are longer). To read more, {remedy}"
+                "or compare with quizkit.analysis.baselines.tfidf_logreg, which reads whole texts in about a second.")
+
+
+def resolve(config: RunConfig, train_lengths: Sequence[int], train_labels: Sequence[int], num_labels: int,
+            cpu: bool) -> Recipe:
+    """Settle the run's cut, truncation, epochs, class weights and linear-probe steps in one step.
+
+    ``train_lengths`` are the training texts' full token counts (one tokenization, at the
+    model's length limit); on a CPU they size the cut and the epochs to the token budget.
+
+    >>> recipe = resolve(RunConfig(), [200] * 480, [0] * 160 + [1] * 320, 2, cpu=True)
+    >>> recipe.max_length, recipe.epochs, recipe.token_share < SMALL_TOKEN_SHARE
+    (41, 5, True)
+    """
+    import numpy as np
+
+    lengths = np.asarray(train_lengths)
+    n_train = len(lengths)
+    max_length = resolve_max_length(config, n_train, lengths if cpu else None)
+    kept = np.minimum(lengths, max_length)
+    epochs = resolve_epochs(config, n_train, padded_tokens(kept, max_length, config) if cpu else None)
+    spec = config.class_weight
+    imbalanced = propose_class_weights(train_labels, num_labels)
+    if spec == "auto":
+        spec = imbalanced
+    probe = config.linear_probe_steps
+    if probe and probe < 1:
+        probe = math.ceil(probe * planned_steps(n_train, config.batch_size, epochs))
+    return Recipe(
+        max_length=max_length,
+        truncation=config.truncation,
+        epochs=epochs,
+        class_weight=resolve_class_weights(spec, train_labels, num_labels),
+        proposed_class_weight=imbalanced if config.class_weight is None else None,
+        linear_probe_steps=int(probe),
+        token_share=float(kept.sum() / max(1, lengths.sum())),
+        longer_share=float(np.mean(lengths > max_length)) if n_train else 0.0,
+        cpu=cpu,
+    )
 
 
 def training_kwargs(config: RunConfig, n_train: int, epochs: float | None = None) -> dict[str, Any]:

@@ -264,8 +264,9 @@ def load_run(directory: str | os.PathLike) -> RunResult:
         raise ValueError(f"load_run: {str(target)!r} has format {payload.get('format')!r}, expected {SAVE_FORMAT}")
     description = payload["data"]
     _read_old_spellings(payload)
-    # Runs saved before length grouping existed were trained on randomly drawn batches.
-    config = RunConfig(data=generated_data_spec(description), **{"train_sampling_strategy": "random", **payload["config"]})
+    # Runs saved before length grouping existed were trained on randomly drawn batches, and
+    # those saved before head+tail cuts kept the first tokens.
+    config = RunConfig(data=generated_data_spec(description), **{"train_sampling_strategy": "random", "truncation": "head", **payload["config"]})
     return RunResult(
         trainer=None,
         config=config,

@@ -6,7 +6,8 @@ the validation and test metrics. The run is the settings block below.
 ``quizkit/train/script_template.py``) with an exported run's values in that block; the
 template's own values are a small demo (the tiny model, 160 generated spam texts, 2 epochs).
 
-It needs torch, transformers and ``quizkit.metrics`` (for ``compute_metrics``); it imports
+It needs torch, transformers, ``quizkit.metrics`` (for ``compute_metrics``) and
+``quizkit.train.truncation`` (the cut, as the run made it); it imports
 ``quizkit.data`` only when ``DATA`` names generated course data and ``quizkit.models`` only
 when ``BUNDLED_MODEL`` is true. A Hub model is loaded with transformers' Auto classes.
 
@@ -46,8 +47,10 @@ DATA = {
     'n': 160,
     'seed': 0,
 }
-# Texts are cut at this many tokens; PADDING is "dynamic" (per batch) or "max_length".
+# Texts are cut at this many tokens, keeping their first ones ("head") or a quarter from the
+# start and the rest from the end ("head+tail"); PADDING is "dynamic" (per batch) or "max_length".
 MAX_LENGTH = 48
+TRUNCATION = 'head+tail'
 PADDING = 'dynamic'
 SEED = 0
 OUTPUT_DIR = 'quizkit_run'
@@ -70,6 +73,10 @@ TRAINING_ARGUMENTS = {
 }
 # One loss weight per label, or None for the usual cross-entropy.
 CLASS_WEIGHT = None
+# The new head's learning rate (None: TRAINING_ARGUMENTS' learning_rate) and the first steps in
+# which it trains alone on the frozen model (0: none); see quizkit.train.probe.
+HEAD_LEARNING_RATE = None
+LINEAR_PROBE_STEPS = 0
 # Stop after this many evaluations without improvement (None: train every epoch).
 EARLY_STOPPING_PATIENCE = None
 # Binary tasks: label 1 when P(label 1) >= THRESHOLD (None: the most probable label).
@@ -144,11 +151,14 @@ def build_trainer(
     threshold: float | None = None,
     early_stopping_patience: int | None = None,
     callbacks: Sequence[Any] = (),
+    optimizer: Any = None,
 ) -> Trainer:
     """The run's ``Trainer``: collator, metrics, class-weighted loss and early stopping.
 
     quizkit's ``run()`` builds its Trainer here too (adding its own callbacks), so an exported
-    script trains exactly as the run did. ``encoded`` is the tokenized ``DatasetDict``.
+    script trains exactly as the run did. ``encoded`` is the tokenized ``DatasetDict``;
+    ``optimizer`` (default: the Trainer's AdamW) goes in through ``Trainer(optimizers=...)``,
+    with the Trainer's own learning-rate schedule.
     """
     from quizkit.metrics import compute_metrics_for
 
@@ -166,6 +176,7 @@ def build_trainer(
         compute_metrics=compute_metrics_for("classification", threshold=threshold, labels=range(num_labels)),
         compute_loss_func=WeightedCrossEntropy(class_weight) if class_weight else None,
         callbacks=callbacks,
+        optimizers=(optimizer, None),
     )
 
 
@@ -175,17 +186,27 @@ def main() -> None:
     data = load_data()
     model, tokenizer = load_model()
 
-    def tokenize(batch: Mapping[str, Any]) -> Any:
-        padding = "max_length" if PADDING == "max_length" else False
-        return tokenizer(batch["text"], truncation=True, max_length=MAX_LENGTH, padding=padding)
+    from quizkit.train.truncation import MODEL_MAX_TOKENS, cut
 
-    encoded = data.map(tokenize, batched=True, remove_columns=["text"])
+    def tokenize(batch: Mapping[str, Any]) -> Any:
+        return tokenizer(batch["text"], truncation=True, max_length=MODEL_MAX_TOKENS)
+
+    full = data.map(tokenize, batched=True, remove_columns=["text"])
+    encoded = cut(full, MAX_LENGTH, TRUNCATION, tokenizer, pad=PADDING == "max_length")
     cuda = torch.cuda.is_available()
     bf16 = cuda and torch.cuda.is_bf16_supported()
     args = TrainingArguments(output_dir=OUTPUT_DIR, bf16=bf16, fp16=cuda and not bf16, **TRAINING_ARGUMENTS)
+    callbacks, optimizer = [], None
+    if LINEAR_PROBE_STEPS or HEAD_LEARNING_RATE is not None:
+        from quizkit.train.probe import head_and_body_optimizer, linear_probe_callback
+
+        if LINEAR_PROBE_STEPS:
+            callbacks.append(linear_probe_callback(LINEAR_PROBE_STEPS))
+        if HEAD_LEARNING_RATE is not None:
+            optimizer = head_and_body_optimizer(model, args.learning_rate, HEAD_LEARNING_RATE, args.weight_decay)
     trainer = build_trainer(
         model, tokenizer, encoded, args, padding=PADDING, class_weight=CLASS_WEIGHT,
-        threshold=THRESHOLD, early_stopping_patience=EARLY_STOPPING_PATIENCE,
+        threshold=THRESHOLD, early_stopping_patience=EARLY_STOPPING_PATIENCE, callbacks=callbacks, optimizer=optimizer,
     )
     trainer.train()
     print("eval metrics:", trainer.evaluate(encoded["validation"]))
