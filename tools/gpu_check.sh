@@ -79,5 +79,5 @@ python benchmarks/bench_notebooks.py 00-start-here 02-first-fine-tune 03-precisi
     --per-cell --cells 3 || true
 
 step "the tests whose expectations depend on the device"
-python -m pytest -q -p no:cacheprovider -m "not browser" tests/test_train.py tests/test_defaults.py tests/test_threads.py
+python -m pytest -q -p no:cacheprovider -m "not browser" tests/unit/test_train.py tests/unit/test_defaults.py tests/unit/test_threads.py
 step "gpu_check: done in $((SECONDS - started)) s"

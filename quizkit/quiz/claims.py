@@ -2,7 +2,7 @@
 
 A claim names the notebook cell that shows it (``lesson`` and ``cell``) and how to read its
 number off that cell's saved output (``shown``: a regular expression with named groups and an
-arithmetic ``measure`` over them). ``tests/test_claims.py`` checks the claim over seeds and on
+arithmetic ``measure`` over them). ``tests/course/test_claims.py`` checks the claim over seeds and on
 that saved number; ``quizkit check-lessons`` refuses questions that cite a claim that is
 unknown, pending, or no longer shown by its cell.
 

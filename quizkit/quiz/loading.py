@@ -29,7 +29,7 @@ from quizkit.quiz.validation import (
     question_problems,
 )
 
-# lessons/claims.yaml lists the claims the lessons draw from demos (tests/test_claims.py): not a bank.
+# lessons/claims.yaml lists the claims the lessons draw from demos (tests/course/test_claims.py): not a bank.
 NOT_BANKS = (COURSE_FILE, "claims.yaml")
 LESSONS_DIR = "lessons"
 BANK_SUFFIX = ".yaml"

@@ -17,8 +17,8 @@ from quizkit.quiz.loading import load_bank
 from quizkit.quiz import Quiz
 from quizkit.quiz.records import validate_record
 
-DEMO = Path(__file__).parent / "fixtures" / "quiz-demo.yaml"
-LESSONS = Path(__file__).parent.parent / "lessons"
+DEMO = Path(__file__).parents[1] / "fixtures" / "quiz-demo.yaml"
+LESSONS = Path(__file__).parents[2] / "lessons"
 
 
 def _fallback_answer_line(quiz, qid):

@@ -13,7 +13,7 @@ from quizkit.quiz.scoring import AnswerError
 from quizkit.quiz import Quiz, source_of
 from quizkit.quiz.records import bundle, iter_records, make_record, validate_record
 
-DEMO = Path(__file__).parent / "fixtures" / "quiz-demo.yaml"
+DEMO = Path(__file__).parents[1] / "fixtures" / "quiz-demo.yaml"
 
 
 def _widgets(quiz, qid):

@@ -25,7 +25,7 @@ from quizkit.train import (
 )
 
 # A run saved before validation scores and length grouping existed (fraud-minilm of December 2026).
-OLD_RUN = Path(__file__).parent / "fixtures" / "saved-runs" / "before-length-grouping"
+OLD_RUN = Path(__file__).parents[1] / "fixtures" / "saved-runs" / "before-length-grouping"
 TINY = {"model": "tiny", "disable_tqdm": True, "max_length": 32}
 
 

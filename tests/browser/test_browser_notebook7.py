@@ -11,7 +11,7 @@ import pytest
 pytest_plugins = ["browser_support"]
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 # Kernel start + importing torch/transformers + fine-tuning MiniLM on 2 shared cores.
 TRAINING_TIMEOUT_MS = 900_000
 

@@ -139,7 +139,7 @@ def test_temperature_keeps_every_prediction_and_the_ranking(binary, multiclass):
 
 
 def test_runs_without_validation_scores_get_a_clear_error():
-    old = load_run(Path(__file__).parent / "fixtures" / "saved-runs" / "before-length-grouping")
+    old = load_run(Path(__file__).parents[1] / "fixtures" / "saved-runs" / "before-length-grouping")
     old.validation_scores = None
     with pytest.raises(ValueError, match="no validation scores"):
         TemperatureScaling.from_run(old)

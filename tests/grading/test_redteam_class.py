@@ -24,7 +24,7 @@ from grading_support import bwrap_or_skip
 from quizkit.quiz.loading import load_bank
 from quizkit.quiz.records import bundle, make_record
 
-KEY = Path(__file__).parent / "fixtures" / "grading" / "grading-demo.yaml"
+KEY = Path(__file__).parents[1] / "fixtures" / "grading" / "grading-demo.yaml"
 LESSON = "grading-demo"
 RIGHT = {"pick": "B", "evens": ["A", "C"], "ratio": 0.75, "word": "recall"}
 WRONG = {"pick": "A", "evens": ["B"], "ratio": 0.1, "word": "nothing"}
@@ -124,7 +124,8 @@ def reason(batch, student: str) -> str:
 def test_attackers_score_zero_and_hit_the_per_submission_limits(batch):
     for student in ATTACKS:
         assert batch["all"][student]["total"] == "0", student
-    assert "timed out (limit 5 s of CPU time)" in reason(batch, "busy-forks")
+    # CPU time over all its processes, or the wall clock on a loaded machine: either limit stops it
+    assert re.search(r"timed out \(limit (5 s of CPU time|\d+ s wall clock)\)", reason(batch, "busy-forks"))
     forked = int(re.search(r"forked (\d+)", reason(batch, "300-forks")).group(1))
     assert forked < 64  # --processes is 64 for the whole submission, as root too
     shm = int(re.search(r"wrote (\d+) MB", reason(batch, "shm-fill")).group(1))

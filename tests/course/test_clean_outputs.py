@@ -15,7 +15,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-NOTEBOOKS = sorted((Path(__file__).parent.parent / "notebooks").glob("*.ipynb"))
+NOTEBOOKS = sorted((Path(__file__).parents[2] / "notebooks").glob("*.ipynb"))
 
 WARNING = re.compile(r"\b[A-Z]\w*Warning\b")
 # A path with at least two components starting at the root ("/work/x", "/usr/lib/..."), or a
@@ -171,8 +171,8 @@ def test_lesson_02s_trainer_cell_leaves_no_folder_and_a_tidy_log(tmp_path):
 
     folder = tmp_path / "notebooks"
     folder.mkdir()
-    shutil.copytree(Path(__file__).parent.parent / "lessons", tmp_path / "lessons")  # a checkout's layout
-    lesson = nbformat.read(Path(__file__).parent.parent / "notebooks" / "02-first-fine-tune.ipynb", as_version=4)
+    shutil.copytree(Path(__file__).parents[2] / "lessons", tmp_path / "lessons")  # a checkout's layout
+    lesson = nbformat.read(Path(__file__).parents[2] / "notebooks" / "02-first-fine-tune.ipynb", as_version=4)
     trainer_cell = next(i for i, c in enumerate(lesson.cells) if "trainer = Trainer(" in c.source)
     lesson.cells = lesson.cells[: trainer_cell + 1]
     NotebookClient(lesson, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(folder)}}).execute()

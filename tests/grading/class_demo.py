@@ -2,7 +2,7 @@
 
 Regenerate the committed fixture (after editing the bank or this script) with
 
-    python tests/class_demo.py
+    python tests/grading/class_demo.py
 
 Each student has an ability drawn from a normal distribution; a question is answered right
 with probability ``1 / (1 + exp(-A * (ability - difficulty)))`` (a two-parameter logistic
@@ -28,7 +28,7 @@ import shutil
 import sys
 from pathlib import Path
 
-FOLDER = Path(__file__).parent / "fixtures" / "class-demo"
+FOLDER = Path(__file__).parents[1] / "fixtures" / "class-demo"
 BANK = FOLDER / "class-demo.yaml"
 STUDENTS = 40
 SLOPE = 2.0
@@ -124,5 +124,5 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(Path(__file__).parents[1]))
+    sys.path.insert(0, str(Path(__file__).parents[2]))
     sys.exit(main())

@@ -36,7 +36,7 @@ from quizkit.metrics.calibration import CalibrationSummary
 from quizkit.quiz.claims import evaluate, shown
 from quizkit.train import run
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CLAIMS_FILE = ROOT / "lessons" / "claims.yaml"
 _FILE = yaml.safe_load(CLAIMS_FILE.read_text())
 CLAIMS = _FILE["claims"]

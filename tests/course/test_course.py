@@ -22,7 +22,7 @@ from IPython.core.inputtransformer2 import TransformerManager
 
 from quizkit.quiz.loading import load_bank
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 LESSONS = ROOT / "lessons"
 NOTEBOOKS = ROOT / "notebooks"
 # The badge opens the notebook of the tagged release its install cell installs (tools/sync_install_cells.py).

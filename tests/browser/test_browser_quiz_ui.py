@@ -16,7 +16,7 @@ from quizkit.quiz.records import iter_records
 pytest_plugins = ["browser_support"]
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "tests" / "fixtures" / "quiz-demo.yaml"
 
 # What the learner types: Tab indents, Shift+Tab dedents a line typed one level too deep.

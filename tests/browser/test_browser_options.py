@@ -14,7 +14,7 @@ from quizkit.quiz.loading import load_bank
 pytest_plugins = ["browser_support"]
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BANKS = sorted((ROOT / "lessons").glob("[0-9][0-9]-*.yaml"))
 CHOICE = ("single_choice", "multiple_choice")
 WIDTHS = (1000, 1400)

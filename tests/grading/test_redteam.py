@@ -35,7 +35,7 @@ from quizkit.grading.exporters.tables import gradebook_csv, gradebook_json
 from quizkit.quiz.records import MIME_TYPE as MIME
 from quizkit.quiz.records import bundle, make_record
 
-FIXTURES = Path(__file__).parent / "fixtures" / "grading"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "grading"
 LESSON = "grading-demo"
 MARKER = "QKREDTEAM7d41"  # in the command line of every process an attack starts
 KEY_CANARY = "CANARY-KEY-5f0c2a"

@@ -164,7 +164,7 @@ def quizkit_grade(*args, cwd):
 
 def test_cli_refuses_a_bad_roster_before_grading(tmp_path):
     (tmp_path / "roster.csv").write_text("id,name\n")
-    key = Path(__file__).parent / "fixtures" / "grading" / "grading-demo.yaml"
+    key = Path(__file__).parents[1] / "fixtures" / "grading" / "grading-demo.yaml"
     done = quizkit_grade(tmp_path / "none.ipynb", "--key", key, "--out", "g.csv", "--lms", "moodle",
                          "--roster", "roster.csv", cwd=tmp_path)
     assert done.returncode == 2 and "--roster roster.csv: line 1 must name the columns" in done.stderr

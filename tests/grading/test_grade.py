@@ -16,7 +16,7 @@ from quizkit.grading.exporters.tables import gradebook_csv
 from quizkit.grading.scripts import scripted_submission
 from quizkit.quiz.records import MIME_TYPE
 
-FIXTURES = Path(__file__).parent / "fixtures" / "grading"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "grading"
 NOTEBOOK = FIXTURES / "grading-demo.ipynb"
 KEY = FIXTURES / "grading-demo.yaml"
 # The class is real notebooks executed in kernels: seconds before the first test.
@@ -350,7 +350,7 @@ def test_a_real_lesson_notebook_scripted_and_graded(tmp_path):
     from quizkit.quiz.loading import load_bank
     from quizkit.grading.scripts import key_answers
 
-    root = Path(__file__).parents[1]
+    root = Path(__file__).parents[2]
     bank = load_bank(root / "lessons" / "00-start-here.yaml")
     right, _ = key_answers(bank)
     answers = {f"{bank.id}/{q}": value for q, value in right.items()}
@@ -370,7 +370,7 @@ def test_the_maximum_belongs_to_the_assignment(iso, klass, tmp_path):
     keys = tmp_path / "keys"
     keys.mkdir()
     (keys / KEY.name).write_text(KEY.read_text())
-    other = Path(__file__).parents[1] / "lessons" / "00-start-here.yaml"
+    other = Path(__file__).parents[2] / "lessons" / "00-start-here.yaml"
     (keys / other.name).write_text(other.read_text())
     bank = load_bank(keys / other.name)
     nb = json.loads((klass / "alice.ipynb").read_text())

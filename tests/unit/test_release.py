@@ -11,8 +11,8 @@ from quizkit.quiz.loading import load_bank
 from quizkit.quiz import Quiz
 from quizkit.quiz.release import release_bank
 
-ROOT = Path(__file__).resolve().parents[1]
-DEMO = Path(__file__).parent / "fixtures" / "quiz-demo.yaml"
+ROOT = Path(__file__).resolve().parents[2]
+DEMO = Path(__file__).parents[1] / "fixtures" / "quiz-demo.yaml"
 # The banks course.yaml lists (lessons/ also holds claims.yaml, which is not a bank).
 COURSE_BANKS = [ROOT / "lessons" / f"{lesson}.yaml" for lesson in yaml.safe_load((ROOT / "lessons" / "course.yaml").read_text())["lessons"]]
 

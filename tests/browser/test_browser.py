@@ -10,7 +10,7 @@ from quizkit.quiz.records import iter_records, validate_record
 pytest_plugins = ["browser_support"]
 pytestmark = pytest.mark.browser
 
-DEMO = Path(__file__).parent / "fixtures" / "quiz-demo.yaml"
+DEMO = Path(__file__).parents[1] / "fixtures" / "quiz-demo.yaml"
 
 
 def _records_on_disk(path, deadline_s=30):

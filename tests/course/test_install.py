@@ -13,7 +13,7 @@ import pytest
 import yaml
 from venv_support import clean_env, make_venv
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
 HEAVY = ["torch", "transformers", "datasets", "matplotlib"]
 

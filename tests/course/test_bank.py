@@ -12,8 +12,8 @@ from quizkit.quiz.loading import find_bank, load_bank
 from quizkit.quiz.scoring import AnswerError, normalize_text
 from quizkit.quiz.validation import BankError
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURES = Path(__file__).parent / "fixtures"
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 DEMO = FIXTURES / "quiz-demo.yaml"
 BAD = FIXTURES / "bad_lessons"
 

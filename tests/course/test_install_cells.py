@@ -12,7 +12,7 @@ from pathlib import Path
 
 import quizkit
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
 SCRIPT = ROOT / "tools" / "sync_install_cells.py"
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))

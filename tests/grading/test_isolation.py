@@ -17,7 +17,7 @@ from quizkit.sandbox import NONE, Backend, Limits, backends, choose, compute
 from quizkit.sandbox.backends import PACKAGE
 
 QUICK = Limits(wall_s=8, cpu_s=2, memory_mb=1024, output_bytes=2000, tmpfs_mb=8)
-ROOT = Path(__file__).parents[1]
+ROOT = Path(__file__).parents[2]
 
 
 def job(source, calls=({"args": [3]},), setup="", entry="f"):
@@ -218,7 +218,7 @@ def test_bwrap_timeout_leaves_no_process_behind():
 # --------------------------------------------------------------------------- no ML stack for grading
 
 
-# Importing grading loads no ML library: tests/test_walls.py.
+# Importing grading loads no ML library: tests/unit/test_walls.py.
 
 
 BLOCK_ML = """

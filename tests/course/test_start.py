@@ -24,7 +24,7 @@ from venv_support import clean_env, make_venv
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NOBODY = 65534
 SYSTEM_PYTHONS = ("/usr/bin/python3", "/usr/local/bin/python3")
 ROOT_NOTICE = "==> running as root (containers, cloud VMs): starting JupyterLab with --allow-root"

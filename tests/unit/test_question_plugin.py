@@ -24,7 +24,7 @@ from quizkit.quiz import AnswerError, BankError, Quiz, load_bank, release_bank
 from quizkit.quiz.questions import question_types, register, unregister
 from quizkit.quiz.records import MIME_TYPE, iter_records
 
-PLUGIN = Path(__file__).parent / "fixtures" / "question_plugin" / "quizkit_ordering.py"
+PLUGIN = Path(__file__).parents[1] / "fixtures" / "question_plugin" / "quizkit_ordering.py"
 BANK = {
     "id": "sorting",
     "title": "Steps of a fine-tuning run",
