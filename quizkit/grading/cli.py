@@ -66,6 +66,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--unsafe-no-isolation", action="store_true",
                         help=f"run code answers without isolation when none is available: only for your own code "
                              f"(needs {UNSAFE_ENV}=1 in the environment too)")
+    parser.add_argument("--revealed-credit", type=float, default=0.0, metavar="SHARE",
+                        help="the share of its points a right answer earns when the learner first asked to see the "
+                             "solution (0 to 1; default 0: no points)")
     parser.add_argument("--lms", choices=exporter_names(lms=True),
                         help="also write the gradebook in this LMS's import format (gradebook-canvas.csv beside --out)")
     parser.add_argument("--export", action="append", default=[], choices=exporter_names(), metavar="NAME",
@@ -129,6 +132,8 @@ def run_cli(args: argparse.Namespace) -> int:
 
     if args.jobs is not None and args.jobs < 1:
         return fail(f"--jobs must be 1 or more, not {args.jobs}")
+    if not 0 <= args.revealed_credit <= 1:
+        return fail(f"--revealed-credit must be a share from 0 to 1, not {args.revealed_credit:g}")
     chosen_limits = {"wall_s": args.time_limit, "cpu_s": args.cpu_limit, "memory_mb": args.memory_limit}
     try:
         limits = Limits(**{k: v for k, v in chosen_limits.items() if v is not None})
@@ -159,7 +164,7 @@ def run_cli(args: argparse.Namespace) -> int:
         print(f"quizkit grade: {limits_in_force(isolation, limits)}", file=sys.stderr)
         book = grade_submissions(args.submissions, args.key, args.jobs, lessons=args.lesson, limits=limits,
                                  isolation=isolation, max_mb=args.max_mb, progress=sys.stderr,
-                                 no_sandbox=why if isolation is None else None)
+                                 no_sandbox=why if isolation is None else None, revealed_credit=args.revealed_credit)
         if not book.columns:
             return fail("no answer key found for these submissions: 0 questions to grade (give --key with the "
                         "instructor's banks, and check that the submissions are the assignment's notebooks)")

@@ -301,6 +301,24 @@ def test_cli_writes_identical_files_twice_with_report(iso, klass, tmp_path):
     assert not list((tmp_path / "run0").glob(".*.tmp"))
 
 
+def test_the_instructor_chooses_what_a_revealed_right_answer_earns(iso, klass, tmp_path):
+    def revealed(record):
+        record["revealed"] = True
+
+    alice = edited(klass / "alice.ipynb", tmp_path / "alice.ipynb", revealed)  # right on every question
+    totals = {}
+    for credit in ("0", "0.5", "1"):
+        done = quizkit_grade("--key", KEY, "--out", tmp_path / f"g{credit}.csv", "--revealed-credit", credit,
+                             "--isolation", "bwrap", "--", alice, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        student = json.loads((tmp_path / f"g{credit}.json").read_text())["students"][0]
+        totals[credit] = sum(a["points"] for a in student["answers"])
+        assert all("solution was shown" in a["reason"] for a in student["answers"])
+    assert totals == {"0": 0, "0.5": 3.5, "1": 7}  # by default a revealed answer earns nothing
+    refused = quizkit_grade("--key", KEY, "--out", tmp_path / "x.csv", "--revealed-credit", "2", "--", alice, cwd=tmp_path)
+    assert refused.returncode == 2 and "--revealed-credit must be a share from 0 to 1, not 2" in refused.stderr
+
+
 def test_cli_reports_a_bad_key_without_a_traceback(klass, tmp_path):
     done = quizkit_grade(klass / "alice.ipynb", "--key", tmp_path / "nope", "--out", tmp_path / "g.csv", cwd=tmp_path)
     assert done.returncode == 2

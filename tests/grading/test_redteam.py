@@ -174,9 +174,7 @@ def battle(tmp_path_factory):
     before = set(os.listdir("/tmp"))
     os.environ["QUIZKIT_REDTEAM_SECRET"] = ENV_CANARY
     try:
-        started = time.monotonic()
         book = grade_submissions([*honest, *[p for _, p in attacks.values()]], [key], jobs=2, limits=LIMITS, isolation=iso)
-        elapsed = time.monotonic() - started
         alone = grade_submissions(honest, [key], jobs=1, limits=LIMITS, isolation=iso)
     finally:
         del os.environ["QUIZKIT_REDTEAM_SECRET"]
@@ -189,7 +187,7 @@ def battle(tmp_path_factory):
     server.close()
     time.sleep(0.5)  # give a killed namespace a moment to be reaped before looking for survivors
     return {"book": book, "alone": alone, "attacks": attacks, "honest": honest, "host": host, "connected": connected,
-            "tmp_before": before, "elapsed": elapsed, "subs": subs}
+            "tmp_before": before, "subs": subs}
 
 
 def batch_stoppers(subs: Path, victim: Path) -> dict[str, tuple[str, Path]]:
@@ -329,6 +327,9 @@ def test_outputs_are_written_whatever_the_text(battle, tmp_path):
     assert done.stdout == "ok\n"  # the grader's machine is still fine
 
 
-def test_the_fifo_did_not_hang_and_the_batch_took_seconds(battle):
+def test_the_fifo_did_not_hang_the_batch(battle):
+    # The batch finished (a blocking open of the FIFO would have hung it until pytest's timeout)
+    # and names the FIFO for what it is, without having read from it.
     assert stat.S_ISFIFO(os.lstat(battle["subs"] / "fifo.ipynb").st_mode)
-    assert battle["elapsed"] < 120
+    fifo = next(s for s in battle["book"].students if s.student == "fifo")
+    assert "a FIFO (named pipe)" in fifo.status
