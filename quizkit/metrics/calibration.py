@@ -31,6 +31,9 @@ from typing import Any
 import numpy as np
 
 from quizkit.metrics.checks import as_1d, check_number
+from quizkit.metrics.uncertainty import (
+    N_RESAMPLES, Estimate, bootstrap_indices, check_level, check_resamples, percentile_interval, wilson,
+)
 
 KINDS = ("positive", "top-label")
 STRATEGIES = ("uniform", "quantile")
@@ -268,3 +271,36 @@ class CalibrationSummary:
             accuracy=float((probs.argmax(axis=1) == y).mean()),
             n=len(y),
         )
+
+
+def calibration_estimates(
+    y_true: Any, scores: Any, n_bins: int = 10, kind: str | None = None, *,
+    level: float = 0.95, n_resamples: int = N_RESAMPLES, seed: int = 0,
+) -> dict[str, Estimate]:
+    """ECE, Brier score and log loss with percentile-bootstrap intervals, accuracy with Wilson's.
+
+    The examples are resampled with replacement (seeded) and the whole summary recomputed on
+    each resample, bins included; ``n`` is the number of examples.
+
+    >>> y = [1, 0, 1, 1, 0, 1, 0, 1, 1, 0]
+    >>> p = [0.9, 0.2, 0.8, 0.6, 0.4, 0.7, 0.3, 0.95, 0.55, 0.65]
+    >>> found = calibration_estimates(y, p, n_bins=5)
+    >>> print(found["accuracy"])
+    accuracy 0.90 [0.60, 0.98] (n=10)
+    >>> b = found["brier"]
+    >>> b.value == brier_score(y, p), b.low < b.value < b.high, b.n
+    (True, True, 10)
+    """
+    level, n_resamples = check_level(level), check_resamples(n_resamples)
+    y, probs = as_probabilities(y_true, scores)
+    whole = CalibrationSummary.of(y, probs, n_bins, kind)
+    resampled = [CalibrationSummary.of(y[idx], probs[idx], n_bins, kind) for idx in bootstrap_indices(len(y), n_resamples, seed)]
+    found = {
+        name: Estimate(
+            name, getattr(whole, name), *percentile_interval(np.array([getattr(r, name) for r in resampled]), level),
+            n=whole.n, method="bootstrap", level=level,
+        )
+        for name in ("ece", "brier", "log_loss")
+    }
+    found["accuracy"] = wilson(int(round(whole.accuracy * whole.n)), whole.n, level, name="accuracy")
+    return found

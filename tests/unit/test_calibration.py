@@ -25,6 +25,7 @@ from quizkit.metrics.calibration import (
     CalibrationSummary,
     TemperatureScaling,
     brier_score,
+    calibration_estimates,
     expected_calibration_error,
     log_loss,
     reliability,
@@ -159,6 +160,28 @@ def test_runs_without_validation_scores_get_a_clear_error():
 def test_bad_input_is_named(y, scores, kind, message):
     with pytest.raises(ValueError, match=message):
         reliability(y, scores, kind=kind)
+
+
+def test_calibration_intervals_match_scipy():
+    """Brier interval agrees with scipy's percentile bootstrap; accuracy's is scipy's Wilson interval."""
+    from scipy.stats import binomtest, bootstrap
+
+    rng = np.random.default_rng(3)
+    p = rng.random(300)
+    y = (rng.random(300) < p ** 0.7).astype(int)  # a little miscalibrated
+    found = calibration_estimates(y, p, n_bins=5, kind="top-label", n_resamples=1000)
+    reference = bootstrap(
+        (y, p), lambda yy, pp: brier_score_loss(yy, pp), paired=True, vectorized=False,
+        n_resamples=1000, method="percentile", random_state=0,
+    ).confidence_interval
+    assert found["brier"].value == pytest.approx(brier_score_loss(y, p))
+    assert found["brier"].low == pytest.approx(reference.low, abs=0.01)
+    assert found["brier"].high == pytest.approx(reference.high, abs=0.01)
+    right = int(np.sum((p >= 0.5) == y))
+    wilson = binomtest(right, 300).proportion_ci(method="wilson")
+    assert (found["accuracy"].low, found["accuracy"].high) == pytest.approx((wilson.low, wilson.high))
+    for name in ("ece", "log_loss"):
+        assert found[name].low < found[name].value < found[name].high and found[name].n == 300
 
 
 def test_summary_and_diagram_agree():
