@@ -56,11 +56,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-mb", type=float, default=MAX_NOTEBOOK_MB, metavar="MB",
                         help=f"refuse notebooks larger than this (default {MAX_NOTEBOOK_MB:g})")
     parser.add_argument("--time-limit", type=float, default=None, metavar="S",
-                        help="wall-clock seconds per code answer (default 60)")
+                        help="wall-clock seconds per submission, over all its code answers and their processes (default 60)")
     parser.add_argument("--cpu-limit", type=float, default=None, metavar="S",
-                        help="CPU seconds per code answer, over all its processes where cgroups allow (default 30)")
+                        help="CPU seconds per submission, over all its code answers and their processes (summed by a "
+                             "cgroup where one is available, else wall seconds count; default 30)")
     parser.add_argument("--memory-limit", type=int, default=None, metavar="MB",
-                        help="memory per code answer, over all its processes where cgroups allow (default 4096)")
+                        help="memory per code answer, over all its processes where cgroups allow; a submission's code "
+                             "answers run one at a time, so this bounds the submission too (default 4096)")
     parser.add_argument("--isolation", choices=["auto", *BACKENDS], default="auto",
                         help="how code answers are isolated (default auto: bubblewrap, else docker/podman)")
     parser.add_argument("--unsafe-no-isolation", action="store_true",
@@ -162,6 +164,9 @@ def run_cli(args: argparse.Namespace) -> int:
         if isolation is not None and not isolation.isolated:
             print("quizkit grade: warning: code answers run WITHOUT isolation (--unsafe-no-isolation)", file=sys.stderr)
         print(f"quizkit grade: {limits_in_force(isolation, limits)}", file=sys.stderr)
+        if isolation is not None:
+            print(f"quizkit grade: per submission, over all its code answers: {limits.cpu_s:g} s CPU, {limits.wall_s:g} "
+                  "s wall clock (answers left when it is spent are not run)", file=sys.stderr)
         book = grade_submissions(args.submissions, args.key, args.jobs, lessons=args.lesson, limits=limits,
                                  isolation=isolation, max_mb=args.max_mb, progress=sys.stderr,
                                  no_sandbox=why if isolation is None else None, revealed_credit=args.revealed_credit)

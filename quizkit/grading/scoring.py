@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from quizkit.quiz.loading import bank_files
+from quizkit.grading.budget import SubmissionBudget
 from quizkit.grading.gradebook import AnswerGrade, Column, Gradebook, StudentGrade
 from quizkit.grading.reading import (
     LESSON_ID,
@@ -121,14 +122,26 @@ def score_answer(q: Any, record: dict[str, Any], limits: Any, isolation: Any, re
     if record.get("revealed") and correct:
         points *= revealed_credit
         reason = f"right after the solution was shown ({revealed_credit:g} of the points). {reason}".strip()
+    return _answer_grade(q, record, float(points), bool(correct), reason, checks)
+
+
+def _answer_grade(q: Any, record: dict[str, Any], points: float, correct: bool, reason: str,
+                  checks: dict[str, Any] | None) -> AnswerGrade:
     answer = record["answer"]
     if isinstance(answer, str) and len(answer) > q.max_answer_chars:
         answer = f"{answer[:STORED_CHARS]}... [{len(answer)} characters, cut]"
     return AnswerGrade(
         lesson=record["lesson"], question=record["question"], type=q.type, answer=answer,
-        points=float(points), max_points=float(q.points), correct=bool(correct), reason=reason,
+        points=points, max_points=float(q.points), correct=correct, reason=reason,
         attempts=record["attempts"], time=record["time"], claimed_correct=record.get("correct"), checks=checks,
     )
+
+
+def _not_run(q: Any, record: dict[str, Any], why: str, isolation: Any) -> AnswerGrade:
+    """A code answer left unrun because its submission's budget is spent: 0 points, and why."""
+    reason = f"not run: {why}"
+    return _answer_grade(q, record, 0.0, False, reason, {
+        "status": "not run", "failed_check": None, "passed_checks": [], "message": reason, "isolation": isolation.name})
 
 
 def _contradicts_key(answer: AnswerGrade, bank: Any, record: dict[str, Any]) -> bool:
@@ -140,7 +153,7 @@ def _contradicts_key(answer: AnswerGrade, bank: Any, record: dict[str, Any]) -> 
     if answer.claimed_correct is not True or answer.correct or record["bank_hash"] != bank.key_hash:
         return False
     if answer.checks is not None:
-        if answer.checks["status"] == "not graded":
+        if answer.checks["status"] in ("not graded", "not run"):
             return False
         if answer.checks["status"] == "failed":
             checks = {c.name: c for c in bank.questions[answer.question].checks}
@@ -150,7 +163,13 @@ def _contradicts_key(answer: AnswerGrade, bank: Any, record: dict[str, Any]) -> 
 
 def score_submission(sub: Submission, lessons: Sequence[str], index: dict[str, Path] | None,
                      limits: Any = None, isolation: Any = None, revealed_credit: float = 0.0) -> StudentGrade:
-    """Grade a read submission on the assignment's ``lessons``; records of other lessons are ignored."""
+    """Grade a read submission on the assignment's ``lessons``; records of other lessons are ignored.
+
+    ``limits.cpu_s`` and ``limits.wall_s`` are the submission's budget over all its code answers
+    (:class:`~quizkit.grading.budget.SubmissionBudget`): each code answer runs with what the
+    earlier ones left, and once it is spent the rest are not run (0 points, listed as problems).
+    """
+    budget = SubmissionBudget(limits)
     grade = StudentGrade(student=sub.student, source=sub.source, problems=list(sub.problems),
                          lessons_seen=list(sub.lessons_seen),
                          ignored=[lesson for lesson in sub.lessons_seen if lesson not in lessons])
@@ -158,7 +177,23 @@ def score_submission(sub: Submission, lessons: Sequence[str], index: dict[str, P
         if lesson not in lessons:
             continue
         bank = bank_for(lesson, index)
-        answer = score_answer(bank.questions[qid], record, limits, isolation, revealed_credit)
+        question = bank.questions[qid]
+        spent = budget.spent() if question.runs_code and isolation is not None else None
+        if spent is not None:
+            answer = _not_run(question, record, spent, isolation)
+            grade.answers[answer.key] = answer
+            grade.problems.append(f"{answer.key}: {answer.reason}")
+            continue
+        left = budget.remaining()
+        answer = score_answer(question, record, left, isolation, revealed_credit)
+        if answer.checks is not None and "wall_s" in answer.checks:
+            timed_out = answer.checks["status"] == "timeout"
+            budget.charge(answer.checks.pop("cpu_s"), answer.checks.pop("wall_s"), timed_out)
+            if timed_out and left != budget.limits:
+                note = (f" (the limit is what the earlier code answers left of this submission's {budget.limits.cpu_s:g} s "
+                        f"CPU and {budget.limits.wall_s:g} s wall clock)")
+                answer.reason += note
+                answer.checks["message"] += note
         grade.answers[answer.key] = answer
         if _contradicts_key(answer, bank, record):
             grade.problems.append(f"{answer.key}: the record claims correct, re-scoring says wrong")

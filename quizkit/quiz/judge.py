@@ -92,7 +92,9 @@ class CheckOutcome:
     says what was expected and what came back), "error" (the code did not compile, raised at
     top level or does not define the entry), "timeout", "crashed" (killed, out of memory, no
     readable report, or the question's setup failed), "not graded" (no isolation available).
-    ``output`` is what the code printed (capped); ``isolation`` the backend that ran it.
+    ``output`` is what the code printed (capped); ``isolation`` the backend that ran it;
+    ``duration_s`` and ``cpu_s`` (None where no cgroup counted it) what the computation spent,
+    measured by the grader.
     """
 
     status: str
@@ -101,6 +103,7 @@ class CheckOutcome:
     passed_checks: tuple[str, ...] = ()
     output: str = ""
     duration_s: float = field(default=0.0, compare=False)
+    cpu_s: float | None = field(default=None, compare=False)
     isolation: str = "none"
 
     @property
@@ -114,7 +117,8 @@ def judge_code(question: Any, computed: Any, checks: Sequence[Any]) -> CheckOutc
     ``computed`` is a :class:`quizkit.sandbox.Computed` (how the computation ended,
     and one entry per call of ``checks``); the verdict is decided here, in the grader's process.
     """
-    base = {"output": computed.output, "duration_s": computed.duration_s, "isolation": computed.isolation}
+    base = {"output": computed.output, "duration_s": computed.duration_s, "cpu_s": computed.cpu_s,
+            "isolation": computed.isolation}
     status, detail = computed.status, computed.detail
     if status in ("timeout", "crashed"):
         return CheckOutcome(status, computed.message, **base)

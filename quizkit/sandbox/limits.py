@@ -16,12 +16,17 @@ cgroup, all processes and their tmpfs files together; without, address space per
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, fields
 
 
 @dataclass(frozen=True)
 class Limits:
-    """What one computation may use (see the module docs for how each is enforced)."""
+    """What one computation may use (see the module docs for how each is enforced).
+
+    ``quizkit grade`` makes ``cpu_s`` and ``wall_s`` a budget per submission
+    (:mod:`quizkit.grading.budget`): each code answer gets what the earlier ones left.
+    """
 
     wall_s: float = 60.0
     cpu_s: int = 30
@@ -40,7 +45,8 @@ class Limits:
 
     def rlimits(self) -> dict[str, tuple[int, int]]:
         """(soft, hard) per resource; CPU: SIGXCPU at the soft limit, SIGKILL a second later."""
-        cpu = int(self.cpu_s)
+        # Rounded up: what is left of a submission's budget may be a fraction of a second.
+        cpu = math.ceil(self.cpu_s)
         same = {"RLIMIT_AS": int(self.memory_mb) << 20, "RLIMIT_FSIZE": int(self.file_mb) << 20,
                 "RLIMIT_NOFILE": int(self.open_files), "RLIMIT_NPROC": int(self.processes), "RLIMIT_CORE": 0}
         return {"RLIMIT_CPU": (cpu, cpu + 1), **{k: (v, v) for k, v in same.items()}}

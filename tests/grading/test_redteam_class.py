@@ -172,3 +172,52 @@ def test_keys_stay_with_the_instructor(batch, tmp_path):
     (tmp_path / "other").mkdir()
     none = grade(tmp_path / "other", "--out g.csv -- " + shlex.quote(str(batch["everyone"] / "bob.ipynb")))
     assert none.returncode == 2 and "no answer key found" in none.stderr
+
+
+BUDGET_KEY = KEY.parent / "budget-demo.yaml"
+# Each answer is right but burns 2 s of CPU first: three of them overrun a 3 s budget per submission.
+BURN_FIRST = {qid: f"import time\ndef {entry}(x):\n    start = time.process_time()\n"
+                   f"    while time.process_time() - start < 2:\n        pass\n    return {result}\n"
+              for qid, entry, result in (("add-one", "add_one", "x + 1"), ("triple", "triple", "3 * x"),
+                                         ("negate", "negate", "-x"))}
+HONEST = {"add-one": "def add_one(x):\n    return x + 1\n", "triple": "def triple(x):\n    return 3 * x\n",
+          "negate": "def negate(x):\n    return -x\n"}
+
+
+def budget_notebook(answers: dict[str, str]) -> dict:
+    bank = load_bank(BUDGET_KEY)
+    outputs = [{"output_type": "display_data", "metadata": {}, "data": bundle(make_record(
+        lesson="budget-demo", question=qid, type="code", answer=code, attempts=1, bank_hash=bank.key_hash))}
+        for qid, code in answers.items()]
+    return {"nbformat": 4, "nbformat_minor": 5, "metadata": {},
+            "cells": [{"cell_type": "code", "metadata": {}, "source": "", "execution_count": 1, "outputs": outputs}]}
+
+
+def test_cpu_time_is_a_budget_per_submission_over_all_its_code_answers(tmp_path):
+    bwrap_or_skip()
+    write(tmp_path / "greedy.ipynb", budget_notebook(BURN_FIRST))
+    write(tmp_path / "honest.ipynb", budget_notebook(HONEST))
+    done = grade(tmp_path, f"--jobs 2 --cpu-limit 3 --time-limit 40 --key {shlex.quote(str(BUDGET_KEY))} "
+                           "--out book.csv -- greedy.ipynb honest.ipynb")
+    assert done.returncode == 0, done.stderr
+    assert "per submission, over all its code answers: 3 s CPU, 40 s wall clock" in done.stderr
+    students = {s["student"]: s for s in json.loads((tmp_path / "book.json").read_text())["students"]}
+    greedy = {a["question"]: a for a in students["greedy"]["answers"]}
+    # Answers run one after another: the first had the whole budget and is right; the second had
+    # the second left and timed out (or, where no cgroup counts CPU and a loaded machine made the
+    # first take over 3 s of wall time, was not run either); the last is not run.
+    statuses = sorted(a["checks"]["status"] for a in greedy.values())
+    assert statuses in (["not run", "passed", "timeout"], ["not run", "not run", "passed"]), statuses
+    for answer in greedy.values():
+        status = answer["checks"]["status"]
+        assert answer["points"] == (2 if status == "passed" else 0)
+        if status == "timeout":
+            assert "what the earlier code answers left of this submission's 3 s CPU" in answer["reason"]
+        if status == "not run":
+            spent = "not run: this submission's CPU budget (3 s over all its code answers) is spent"
+            assert answer["reason"] == spent
+            assert f"budget-demo/{answer['question']}: {spent}" in students["greedy"]["problems"]
+        assert "cpu_s" not in answer["checks"]  # what a computation spent stays out of the gradebook
+    # A classmate in the same batch keeps every point.
+    assert [a["points"] for a in students["honest"]["answers"]] == [2, 2, 2]
+    assert students["honest"]["problems"] == []

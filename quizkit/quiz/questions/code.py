@@ -158,7 +158,11 @@ class Code(Question):
         return self.run(stored, limits, hidden=False)[1]
 
     def grade(self, answer: Any, limits: Any = None, isolation: Any = None) -> tuple[Score, dict[str, Any] | None]:
-        """Every check, hidden ones included, computed under ``isolation`` (None: not graded, 0 points)."""
+        """Every check, hidden ones included, computed under ``isolation`` (None: not graded, 0 points).
+
+        The details carry what the computation spent (``cpu_s``, None where not counted, and
+        ``wall_s``), measured by the grader, for the submission's budget.
+        """
         source = self.parse(answer)
         if isolation is None:
             return Score(False, 0.0, self.points, NOT_GRADED), {
@@ -167,7 +171,7 @@ class Code(Question):
         outcome, score = self.run(source, limits, hidden=True, isolation=isolation)
         return score, {"status": outcome.status, "failed_check": outcome.failed_check,
                        "passed_checks": list(outcome.passed_checks), "message": outcome.message,
-                       "isolation": outcome.isolation}
+                       "isolation": outcome.isolation, "cpu_s": outcome.cpu_s, "wall_s": outcome.duration_s}
 
     # ------------------------------------------------------------------ key and student copies
 
