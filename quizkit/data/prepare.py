@@ -59,16 +59,20 @@ def tokenize(
     def encode(batch: dict[str, list]) -> Any:
         return tokenizer(batch["text"], max_length=max_length, padding=per_row, truncation=truncation)
 
-    return _without_progress_bars(
+    return without_progress_bars(
         lambda: dataset_dict.map(encode, batched=True, remove_columns=[] if keep_text else ["text"])
     )
 
 
-def _without_progress_bars(work: Any) -> Any:
+def without_progress_bars(work: Any) -> Any:
     """Call ``work()`` with the ``datasets`` progress bars hidden, then restore them.
 
     ``map`` draws one bar per split; course-sized data tokenizes in about a second, and in a
     saved notebook those bars stay behind as a stack of half-drawn lines.
+
+    >>> import datasets
+    >>> without_progress_bars(lambda: datasets.is_progress_bar_enabled())
+    False
     """
     import datasets
 
