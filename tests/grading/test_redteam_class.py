@@ -138,7 +138,9 @@ def test_attackers_score_zero_and_hit_the_per_submission_limits(batch):
     shm = int(re.search(r"wrote (\d+) MB", reason(batch, "shm-fill")).group(1))
     assert shm <= 64  # /dev/shm is a 64 MB tmpfs, not half the RAM
     held = re.search(r"held (\d) x 900 MB", reason(batch, "5x900MB"))
-    assert (held is not None and int(held.group(1)) <= 1) or "memory" in reason(batch, "5x900MB")
+    # Stopped either way: by the memory limit, or by the CPU budget that touching the pages over and
+    # over under memory pressure uses up; never five children holding their 900 MB together.
+    assert (held is not None and int(held.group(1)) <= 1) or re.search(r"memory|timed out \(limit", reason(batch, "5x900MB"))
 
 
 def test_identity_comes_from_the_path_and_copies_are_flagged(batch):
