@@ -192,6 +192,7 @@ def test_every_code_question_has_a_hidden_check_on_an_input_no_visible_check_use
         assert any(h not in visible for h in hidden), f"{lesson}/{q.id}: no hidden check on an input of its own"
 
 
+@pytest.mark.slow  # each check runs in a child process that imports transformers
 @pytest.mark.parametrize(("lesson", "qid"), [k for k, v in CHEATS.items() if v], ids=lambda v: str(v))
 def test_a_function_hard_coding_the_visible_answers_fails_the_hidden_checks(lesson, qid):
     q = load_bank(LESSONS / f"{lesson}.yaml").question(qid)
@@ -231,6 +232,7 @@ SOLUTIONS = {
 }
 
 
+@pytest.mark.slow  # each check runs in a child process that imports transformers
 @pytest.mark.parametrize(("lesson", "qid"), list(SOLUTIONS), ids=lambda v: str(v))
 def test_a_real_solution_passes_every_check_hidden_ones_included(lesson, qid):
     outcome, score = load_bank(LESSONS / f"{lesson}.yaml").question(qid).run(SOLUTIONS[(lesson, qid)], hidden=True)
