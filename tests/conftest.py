@@ -1,5 +1,6 @@
-"""Shared test set-up: the whole suite runs offline, headless and on the CPU."""
+"""Shared test set-up: the whole suite runs offline and headless, on a CPU or with a GPU visible."""
 
+import importlib.util
 import os
 import socket
 
@@ -21,6 +22,29 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if item.get_closest_marker("browser") or item.path.suffix == ".ipynb":
             item.add_marker(pytest.mark.slow)
+    # A cell that shows a live training run's exact numbers reproduces them on a CPU, where the
+    # lessons were recorded; a GPU trains in mixed precision and rounds differently. There the
+    # cell still runs and must not fail, but its outputs are not compared (its claims, checked
+    # on the saved outputs and over seeds, still hold the lesson's point).
+    device_dependent = [item for item in items if DEVICE_DEPENDENT_TAG in _cell_tags(item)]
+    if device_dependent and _cuda_visible():
+        for item in device_dependent:
+            item.options["check"] = False
+
+
+DEVICE_DEPENDENT_TAG = "output-depends-on-device"
+
+
+def _cell_tags(item) -> list:
+    return getattr(item, "cell", {}).get("metadata", {}).get("tags", [])
+
+
+def _cuda_visible() -> bool:
+    if importlib.util.find_spec("torch") is None:
+        return False
+    import torch
+
+    return torch.cuda.is_available()
 
 
 @pytest.fixture

@@ -9,7 +9,9 @@ import warnings
 import numpy as np
 import pytest
 import torch
+import transformers
 from datasets import Dataset
+from packaging.version import Version
 from transformers import (
     BertConfig,
     BertForSequenceClassification,
@@ -18,6 +20,7 @@ from transformers import (
     TrainingArguments,
     default_data_collator,
 )
+from transformers.utils import is_torch_bf16_gpu_available
 
 from quizkit.explain import CATALOGUE, Explanation, explain, load_catalogue, register, unregister
 
@@ -212,6 +215,8 @@ def test_every_entry_has_a_real_trigger():
 @pytest.mark.slow
 @pytest.mark.parametrize("key", sorted(TRIGGERS))
 def test_real_error_is_explained_by_its_entry(key, kit):
+    if key == "bf16-unsupported" and is_torch_bf16_gpu_available():
+        pytest.skip("this GPU supports bf16: the error happens only on machines without one")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         with pytest.raises(Exception) as caught:
@@ -222,6 +227,8 @@ def test_real_error_is_explained_by_its_entry(key, kit):
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(Version(transformers.__version__) < Version("5.23"),
+                    reason="transformers renamed gradient_checkpointing in 5.23; older versions do not warn")
 def test_gradient_checkpointing_warning_is_explained(kit):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")

@@ -78,14 +78,19 @@ def test_run_says_before_training_how_little_of_long_texts_it_reads(capsys):
 
     result = run(data=long, learning_rate=1e-3, extra_callbacks=[FirstStep()], **TINY)
     notice = [line for line in seen["printed"].splitlines() if "of the training tokens" in line]
-    assert len(notice) == 1, seen["printed"]
-    # The share it states, recounted from the training texts with the tokenizer.
+    # The share the cut keeps, recounted from the training texts with the tokenizer.
     tokenizer = result.trainer.processing_class
     lengths = np.array([len(ids) for ids in tokenizer(list(long["train"]["text"]))["input_ids"]])
     cut = result.extra["max_length"]
     share = np.minimum(lengths, cut).sum() / lengths.sum()
-    assert f"reads {share:.0%} of the training tokens" in notice[0] and f"cut at {cut} tokens" in notice[0]
-    assert "time_budget_s" in notice[0] and "tfidf_logreg" in notice[0]
+    if not torch.cuda.is_available():
+        # On a CPU the token budget cuts these texts short (a GPU keeps 128 tokens and may read enough).
+        assert share < SMALL_TOKEN_SHARE
+    assert len(notice) == (1 if share < SMALL_TOKEN_SHARE else 0), seen["printed"]
+    if notice:
+        assert f"reads {share:.0%} of the training tokens" in notice[0] and f"cut at {cut} tokens" in notice[0]
+        remedy = "time_budget_s" if not torch.cuda.is_available() else "max_length"
+        assert remedy in notice[0] and "tfidf_logreg" in notice[0]
     short = run(data=data, learning_rate=1e-3, epochs=1, **TINY)
     assert short.steps > 0 and "of the training tokens" not in capsys.readouterr().out
 
