@@ -374,6 +374,88 @@ def test_every_sentence_about_the_seeds_cites_its_claim():
     assert not missing, "outcome sentences without <!-- claim: id -->:\n" + "\n".join(missing)
 
 
+# A sentence that reads a demo's output and compares (higher, worse, beats, more, fewer, a number
+# that rises or falls) draws a conclusion from that demo: it cites the claim that holds it, or says
+# in a marker why it is no claim (`<!-- no claim: reason -->`, for a definition, a mechanism, or a
+# reading of this one run that the output itself settles, such as a paired test shown above). The
+# readings looked at: the first paragraph of Markdown after a code cell that shows numbers, and any
+# later paragraph of that Markdown that points at the output ("here", "this run", "the table", a
+# decimal number or a percentage). A citation covers its paragraph, as do the names of a pending
+# claim (the paragraph says what is not established, and why); a marker covers its sentence only.
+COMPARATIVE = re.compile(
+    r"\b(?:higher|lower|better|worse|beats?|outperforms?|more|fewer|less|larger|smaller|rises|rose|falls|fell|"
+    r"drops|dropped|exceeds?|improves|improved|raises|raised|lowers|lowered)\b", re.I)
+POINTS_AT_OUTPUT = re.compile(r"\b(?:here|this run|the table|these (?:runs|numbers))\b|\d\.\d|\d%", re.I)
+NO_CLAIM = re.compile(r"<!--\s*no claim:\s*\w[^>]*-->")
+NOT_A_DEMO = re.compile(r"^\s*(?:quiz\.(?:ask|progress)\(|# On Colab)")
+SHOWN_NUMBER = re.compile(r"\d\.\d|\d%")
+SENTENCE_END = re.compile(r"(?:(?<=[.!?:])|(?<=-->))\s+(?=[A-Z*`(])")  # a marker ends its sentence
+
+
+def _shows_numbers(cell) -> bool:
+    for output in cell.get("outputs", []):
+        data = output.get("data", {})
+        text = output.get("text", "") if output["output_type"] == "stream" else "".join(
+            data.get(mime, "") for mime in ("text/markdown", "text/plain"))
+        if SHOWN_NUMBER.search(text):
+            return True
+    return False
+
+
+def unbacked_readings(notebook) -> list[tuple[str, str]]:
+    """(cell id, sentence) for each comparison read off a demo's output without a claim or a marker."""
+    found, after_demo = [], False
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            after_demo = not NOT_A_DEMO.match(cell.source) and _shows_numbers(cell)
+            continue
+        if not after_demo:
+            continue
+        after_demo = False  # only the Markdown right after the demo reads it
+        for n, paragraph in enumerate(re.split(r"\n\s*\n", cell.source)):
+            if CITATION.search(paragraph) or any(c["id"] in paragraph for c in PENDING):
+                continue
+            if n and not POINTS_AT_OUTPUT.search(paragraph):
+                continue
+            found += [(cell.get("id"), s) for s in SENTENCE_END.split(" ".join(paragraph.split()))
+                      if COMPARATIVE.search(s) and not NO_CLAIM.search(s)]
+    return found
+
+
+def test_every_comparison_read_off_a_demo_cites_a_claim_or_says_why_not():
+    missing = [f"{path.stem} cell {cell_id}: {sentence[:100]!r}"
+               for path in sorted(NOTEBOOKS.glob("*.ipynb"))
+               for cell_id, sentence in unbacked_readings(nbformat.read(path, as_version=4))]
+    assert not missing, ("comparisons read off a demo with neither <!-- claim: id --> nor <!-- no claim: reason -->:\n"
+                         + "\n".join(missing))
+
+
+def test_a_comparison_after_a_demo_without_a_claim_is_found():
+    v4 = nbformat.v4
+    demo = v4.new_code_cell("run(...)", outputs=[v4.new_output("stream", name="stdout", text="recall 0.56 vs 0.33")])
+    quiz = v4.new_code_cell('quiz.ask("q")', outputs=[v4.new_output("stream", name="stdout", text="0.5 points")])
+
+    def notebook(*cells):
+        return v4.new_notebook(cells=list(cells))
+
+    reading = "The weighted model catches more fraud."
+    assert [s for _, s in unbacked_readings(notebook(demo, v4.new_markdown_cell(reading)))] == [reading]
+    # A later paragraph that points at the output is a reading too; one that does not is teaching.
+    later = "Some theory first.\n\nIn this run the loss rises."
+    assert [s for _, s in unbacked_readings(notebook(demo, v4.new_markdown_cell(later)))] == ["In this run the loss rises."]
+    assert not unbacked_readings(notebook(demo, v4.new_markdown_cell("Theory.\n\nA model that trains longer fits more.")))
+    # Cited, marked, after a quiz cell, or after a cell that shows no number: nothing to find.
+    assert not unbacked_readings(notebook(demo, v4.new_markdown_cell(reading + " <!-- claim: x -->")))
+    assert not unbacked_readings(notebook(demo, v4.new_markdown_cell(reading + " <!-- no claim: a definition -->")))
+    assert unbacked_readings(notebook(demo, v4.new_markdown_cell(reading + " <!-- no claim: -->")))  # a reason is needed
+    # A marker is for its own sentence: a comparison next to it still needs a claim.
+    marked = "A definition. <!-- no claim: a definition --> The weighted run catches more fraud."
+    assert [s for _, s in unbacked_readings(notebook(demo, v4.new_markdown_cell(marked)))] == [
+        "The weighted run catches more fraud."]
+    assert not unbacked_readings(notebook(quiz, v4.new_markdown_cell(reading)))
+    assert not unbacked_readings(notebook(v4.new_code_cell("import x"), v4.new_markdown_cell(reading)))
+
+
 # --- check-lessons ties keys to claims ------------------------------------------------------
 
 
