@@ -24,6 +24,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from transformers import PrinterCallback, ProgressCallback, TrainerCallback
+from transformers.utils import logging as hf_logging
 from transformers.utils.notebook import NotebookProgressCallback
 
 # Trainer bookkeeping that says nothing about how well the model does.
@@ -160,6 +161,7 @@ class TrainingProgress(TrainerCallback):
         self._training_loss: float | None = None
         self._eval_start: float | None = None
         self._eval_done = 0
+        self._library_bars = False  # whether transformers' own bars were on when training began
 
     # ------------------------------------------------------------------ training
 
@@ -168,6 +170,10 @@ class TrainingProgress(TrainerCallback):
             return
         self._training, self._start, self._drawn = True, time.perf_counter(), 0.0
         self._training_loss = None
+        # transformers draws a "Writing model shards" bar per checkpoint; saved in a notebook it
+        # stays at 0% and says nothing about training. Hidden while this run trains.
+        self._library_bars = hf_logging.is_progress_bar_enabled()
+        hf_logging.disable_progress_bar()
         self.rows, self._table = [], None
         self._training_line = _Line(self.notebook, state.max_steps)
         self._draw(state, force=True)
@@ -192,6 +198,9 @@ class TrainingProgress(TrainerCallback):
             self._training_loss = float(logs["loss"])
 
     def on_train_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
+        if self._library_bars:
+            hf_logging.enable_progress_bar()
+            self._library_bars = False
         if self._training_line is None:
             return
         elapsed = time.perf_counter() - self._start

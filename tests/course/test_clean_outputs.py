@@ -24,7 +24,7 @@ ABSOLUTE_PATH = re.compile(r"(?<![\w.:/~-])/(?:[\w.+-]+/)+[\w.+-]*|\b[A-Z]:\\\\?
 LONG_FLOAT = re.compile(r"(?<![\w.])\d+\.\d{7,}\b")
 # A count shown with decimals ("support 90.000", "tp: 45.000") in a table or a listing.
 COUNT_AS_FLOAT = re.compile(r"\b(?:support|tp|fp|fn|tn|n)\b(?:</t[dh]>\s*<td>|['\"]?\s*[:=]\s*)\d+\.\d+")
-PROGRESS_BAR = re.compile(r"\d+%\|")
+PROGRESS_BAR = re.compile(r"(\d+)%\|")
 # The Trainer's printed log dicts ({'loss': '0.6815', 'grad_norm': ...}, {'eval_loss': ...}).
 RAW_LOG = re.compile(r"\{'(?:eval_)?loss': ")
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -57,7 +57,10 @@ def problems_in(notebook: dict) -> list[str]:
             if output["output_type"] == "error":
                 found.append(f"cell {n}: error output {output['ename']}: {output['evalue'][:120]!r}")
             for text in _texts(output):
-                bars += len(PROGRESS_BAR.findall(text))
+                shares = PROGRESS_BAR.findall(text)
+                bars += len(shares)
+                # A saved bar short of 100% reads as a cell that never finished.
+                found += [f"cell {n}: a progress bar left at {share}%: {text[:60]!r}" for share in shares if share != "100"]
                 for pattern, what in ((WARNING, "warning"), (ABSOLUTE_PATH, "absolute path"), (LONG_FLOAT, "long float"),
                                       (COUNT_AS_FLOAT, "count with decimals"), (RAW_LOG, "raw log dict")):
                     match = pattern.search(text)
@@ -93,12 +96,13 @@ def _notebook(*outputs, source=""):
     (_output(name="stdout", text="{'loss': '0.6815', 'grad_norm': '0.618', 'epoch': '0.1852'}\n"), "raw log dict"),
     (_output(name="stdout", text="{'eval_loss': 0.502, 'eval_f1': 0.9}\n"), "raw log dict"),
     (_output("error", ename="ValueError", evalue="boom", traceback=["\x1b[31mValueError\x1b[39m: boom"]), "error output"),
-    (_output("display_data", data={"text/plain": "Tokenizing:  50%|#####     | 1/2"}, metadata={}), None),
+    (_output("display_data", data={"text/plain": "Tokenizing:  50%|#####     | 1/2"}, metadata={}), "progress bar left at 50%"),
+    (_output("display_data", data={"text/plain": "Tokenizing: 100%|##########| 2/2"}, metadata={}), None),
 ])
 def test_the_scan_catches_each_kind_of_mess(output, what):
     problems = problems_in(_notebook(output))
     if what is None:
-        assert problems == []  # one progress bar alone is fine
+        assert problems == []  # one finished progress bar alone is fine
     else:
         assert any(what in p for p in problems), problems
 
@@ -131,7 +135,10 @@ def test_the_scan_passes_clean_text_and_flags_a_stack_of_bars():
     })
     assert problems_in(_notebook(clean)) == []
     bar = _output("display_data", data={"text/plain": "Tokenizing:   0%|          | 0/90"}, metadata={})
-    assert problems_in(_notebook(bar, bar, bar)) == ["cell 0: a stack of 3 progress bars"]
+    done = _output("display_data", data={"text/plain": "Tokenizing: 100%|##########| 90/90"}, metadata={})
+    assert problems_in(_notebook(done, done, done)) == ["cell 0: a stack of 3 progress bars"]
+    assert problems_in(_notebook(done)) == []
+    assert problems_in(_notebook(bar)) == ["cell 0: a progress bar left at 0%: 'Tokenizing:   0%|          | 0/90'"]
 
 
 @pytest.mark.slow
