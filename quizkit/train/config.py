@@ -93,7 +93,9 @@ class RunConfig:
     run is still evaluated) and, on a CPU, scales the token budget the cut is sized to.
     ``head_learning_rate`` (default: the learning rate) trains the new classification head at its
     own rate; ``linear_probe_steps`` (steps, or a fraction below 1) trains the head alone on the
-    frozen body first. On lesson 10's drug reviews neither beat the default (``benchmarks/bench_train.py``).
+    frozen body first; ``average_last_epochs`` (default 0: the last weights) keeps the average of
+    the weights at the end of that many last epochs (:mod:`quizkit.train.averaging`). On lesson
+    10's drug reviews none of them beat the default (``benchmarks/bench_train.py``).
 
     The ``AUTO_*`` constants and the functions that resolve ``"auto"`` live in
     :mod:`quizkit.train.recipe`.
@@ -120,6 +122,7 @@ class RunConfig:
     class_weight: str | Sequence[float] | None = "auto"
     head_learning_rate: float | None = None
     linear_probe_steps: float = 0
+    average_last_epochs: int = 0
     weight_decay: float = 0.0
     warmup_steps: float = 0.1
     train_sampling_strategy: str = "group_by_length"
@@ -154,6 +157,8 @@ class RunConfig:
                 not _is_int(self.linear_probe_steps) and self.linear_probe_steps >= 1):
             raise _bad("linear_probe_steps", self.linear_probe_steps,
                        "a whole number of steps >= 0 or a fraction of the steps below 1")
+        if not _is_int(self.average_last_epochs) or self.average_last_epochs < 0:
+            raise _bad("average_last_epochs", self.average_last_epochs, "an integer >= 0 (0: keep the last weights)")
         if not _is_number(self.warmup_steps) or self.warmup_steps < 0 or (
                 not _is_int(self.warmup_steps) and self.warmup_steps >= 1):
             raise _bad("warmup_steps", self.warmup_steps, "a whole number of steps >= 0 or a fraction of the steps below 1")

@@ -62,6 +62,7 @@ def run_settings(result: ExportedRun) -> dict[str, Any]:
         "CLASS_WEIGHT": result.class_weight,
         "HEAD_LEARNING_RATE": config.head_learning_rate,
         "LINEAR_PROBE_STEPS": result.extra.get("linear_probe_steps", 0),
+        "AVERAGE_LAST_EPOCHS": config.average_last_epochs,
         "EARLY_STOPPING_PATIENCE": config.early_stopping_patience,
         "THRESHOLD": config.threshold,
     }

@@ -25,6 +25,7 @@ import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from quizkit.train.averaging import weight_averaging_callback
 from quizkit.train.config import RunConfig, resolve_data, warn_class_weights_renamed
 from quizkit.train.probe import head_and_body_optimizer, linear_probe_callback
 from quizkit.train.recipe import resolve, training_arguments, training_kwargs
@@ -178,6 +179,8 @@ def run(config: RunConfig | None = None, /, *, extra_callbacks: Sequence[Any] = 
         callbacks.append(budget)
     if recipe.linear_probe_steps:
         callbacks.append(linear_probe_callback(recipe.linear_probe_steps))
+    if config.average_last_epochs > 1:
+        callbacks.append(weight_averaging_callback(config.average_last_epochs))
     optimizer = None
     if config.head_learning_rate is not None:
         optimizer = head_and_body_optimizer(model, config.learning_rate, config.head_learning_rate, config.weight_decay)

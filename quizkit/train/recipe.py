@@ -25,12 +25,17 @@ LOG_POINTS = 10
 AUTO_MIN_STEPS = 150
 # ... but never more epochs than this; data large enough for AUTO_MIN_STEPS gets one epoch.
 AUTO_MAX_EPOCHS = 10
-# On a CPU the tokens trained on (padding included) stay under this: about 100 s of MiniLM
-# training on 2 cores, so the default run of a lesson fits its time budget. Counting tokens keeps
-# the choice deterministic (a clock would make reruns differ). max_length="auto" meets it by
-# truncating long texts, keeping the steps; an explicit max_length meets it with fewer epochs.
-AUTO_CPU_TOKENS = 100_000
-# ... which is what that many seconds buy: a run's time_budget_s scales the token budget.
+# On a CPU the tokens trained on (padding included) stay under this: lesson 10's default run on
+# them takes 73 s on 2 cores with torch on both (as quizkit.train.threads sets it; model load and
+# predictions included), so the default run of a lesson stays under two minutes with room for a
+# slower or busier machine. Counting tokens keeps the choice deterministic (a clock would make
+# reruns differ). max_length="auto" meets it by truncating long texts, keeping the steps; an
+# explicit max_length meets it with fewer epochs. (100,000, sized on one thread's time, cut lesson
+# 10's reviews to 44 tokens and lost to TF-IDF on one seed of five; 150,000 cuts them to 70 and
+# holds on all five: benchmarks/bench_train.py.)
+AUTO_CPU_TOKENS = 150_000
+# A run's time_budget_s scales the token budget: this many seconds buy AUTO_CPU_TOKENS (with time
+# to spare on a quiet machine, so the clock seldom stops a run the tokens have sized).
 AUTO_CPU_SECONDS = 100
 # max_length="auto": texts are cut at this many tokens (on a GPU, and on a CPU when they fit) ...
 AUTO_MAX_LENGTH = 128
@@ -100,7 +105,7 @@ def cpu_token_budget(config: RunConfig) -> int:
     """Tokens a CPU run trains on: ``AUTO_CPU_TOKENS``, scaled by ``time_budget_s`` when one is set.
 
     >>> cpu_token_budget(RunConfig()), cpu_token_budget(RunConfig(time_budget_s=300))
-    (100000, 300000)
+    (150000, 450000)
     """
     if config.time_budget_s is None:
         return AUTO_CPU_TOKENS
@@ -116,7 +121,7 @@ def resolve_epochs(config: RunConfig, n_train: int, cpu_tokens_per_epoch: int | 
     (:func:`resolve_max_length`) already fits the budget and the cap only binds for texts that
     are long even at ``AUTO_MIN_LENGTH``; with an explicit ``max_length`` it takes epochs away.
 
-    >>> resolve_epochs(RunConfig(), 480), resolve_epochs(RunConfig(), 480, cpu_tokens_per_epoch=45_000)
+    >>> resolve_epochs(RunConfig(), 480), resolve_epochs(RunConfig(), 480, cpu_tokens_per_epoch=60_000)
     (5, 2)
     """
     if config.epochs != "auto":
@@ -137,7 +142,7 @@ def resolve_max_length(config: RunConfig, n_train: int, train_lengths: Sequence[
     keeps its optimiser steps.
 
     >>> resolve_max_length(RunConfig(), 480), resolve_max_length(RunConfig(), 480, [200] * 480)
-    (128, 41)
+    (128, 62)
     """
     if config.max_length != "auto":
         return config.max_length
@@ -204,7 +209,7 @@ def resolve(config: RunConfig, train_lengths: Sequence[int], train_labels: Seque
 
     >>> recipe = resolve(RunConfig(), [200] * 480, [0] * 160 + [1] * 320, 2, cpu=True)
     >>> recipe.max_length, recipe.epochs, recipe.token_share < SMALL_TOKEN_SHARE
-    (41, 5, True)
+    (62, 5, True)
     """
     import numpy as np
 

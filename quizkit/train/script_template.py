@@ -77,6 +77,9 @@ CLASS_WEIGHT = None
 # which it trains alone on the frozen model (0: none); see quizkit.train.probe.
 HEAD_LEARNING_RATE = None
 LINEAR_PROBE_STEPS = 0
+# The model kept is the average of the weights at the end of this many last epochs (0 or 1: the
+# last weights); see quizkit.train.averaging.
+AVERAGE_LAST_EPOCHS = 0
 # Stop after this many evaluations without improvement (None: train every epoch).
 EARLY_STOPPING_PATIENCE = None
 # Binary tasks: label 1 when P(label 1) >= THRESHOLD (None: the most probable label).
@@ -204,6 +207,10 @@ def main() -> None:
             callbacks.append(linear_probe_callback(LINEAR_PROBE_STEPS))
         if HEAD_LEARNING_RATE is not None:
             optimizer = head_and_body_optimizer(model, args.learning_rate, HEAD_LEARNING_RATE, args.weight_decay)
+    if AVERAGE_LAST_EPOCHS > 1:
+        from quizkit.train.averaging import weight_averaging_callback
+
+        callbacks.append(weight_averaging_callback(AVERAGE_LAST_EPOCHS))
     trainer = build_trainer(
         model, tokenizer, encoded, args, padding=PADDING, class_weight=CLASS_WEIGHT,
         threshold=THRESHOLD, early_stopping_patience=EARLY_STOPPING_PATIENCE, callbacks=callbacks, optimizer=optimizer,

@@ -69,6 +69,13 @@ def test_auto_max_length_cuts_long_texts_to_keep_the_steps_on_a_cpu(text_tokens)
         assert 1 <= resolve_epochs(config, n_train, cpu_tokens_per_epoch=per_epoch) <= epochs
 
 
+def test_the_cpu_budget_is_150_000_tokens():
+    # 480 texts of 200 tokens, 5 epochs: 150,000 / 5 / 480 = 62.5 tokens a text.
+    assert resolve_max_length(RunConfig(), 480, [200] * 480) == 62
+    # time_budget_s=300 triples it: 187.5 tokens a text, more than the 128-token ceiling.
+    assert resolve_max_length(RunConfig(time_budget_s=300), 480, [200] * 480) == AUTO_MAX_LENGTH
+
+
 def test_an_explicit_max_length_is_kept_and_a_gpu_gets_the_full_cut():
     long_texts = np.full(480, 500)
     assert resolve_max_length(RunConfig(max_length=256), 480, long_texts) == 256

@@ -69,7 +69,8 @@ def test_a_longer_time_budget_buys_a_longer_cut_on_a_cpu():
 
 def test_run_says_before_training_how_little_of_long_texts_it_reads(capsys):
     data = make_dataset("spam", n=200, seed=0)
-    long = data.map(lambda row: {"text": " ".join([row["text"]] * 10)})
+    # About 340 tokens a text: 10 epochs of 140 of them far exceed the CPU's token budget.
+    long = data.map(lambda row: {"text": " ".join([row["text"]] * 20)})
     seen = {}
 
     class FirstStep(TrainerCallback):
@@ -80,7 +81,9 @@ def test_run_says_before_training_how_little_of_long_texts_it_reads(capsys):
     notice = [line for line in seen["printed"].splitlines() if "of the training tokens" in line]
     # The share the cut keeps, recounted from the training texts with the tokenizer.
     tokenizer = result.trainer.processing_class
-    lengths = np.array([len(ids) for ids in tokenizer(list(long["train"]["text"]))["input_ids"]])
+    # (at most the 512 positions the model has: a longer text's end is never read)
+    texts = list(long["train"]["text"])
+    lengths = np.array([len(ids) for ids in tokenizer(texts, truncation=True, max_length=512)["input_ids"]])
     cut = result.extra["max_length"]
     share = np.minimum(lengths, cut).sum() / lengths.sum()
     if not torch.cuda.is_available():
@@ -132,8 +135,31 @@ def test_the_head_gets_its_own_learning_rate():
     assert sorted(by_group) == [(False, 1e-4), (True, 1e-3)]
 
 
+class EpochEnds(TrainerCallback):
+    """All the weights at the end of each epoch, before the averaging callback (added after it) acts."""
+
+    def __init__(self):
+        self.weights = []
+
+    def on_epoch_end(self, args, state, control, model=None, **kwargs):
+        self.weights.append(torch.cat([p.detach().flatten().clone() for p in model.parameters()]).numpy())
+
+
+def test_the_model_kept_averages_the_weights_of_the_last_epochs():
+    ends = EpochEnds()
+    result = run(data={"task": "spam", "n": 120}, epochs=4, learning_rate=1e-3, average_last_epochs=3,
+                 extra_callbacks=[ends], **dict(TINY, eval_strategy="epoch"))
+    kept = torch.cat([p.detach().flatten() for p in result.trainer.model.parameters()]).numpy()
+    assert len(ends.weights) == 4
+    np.testing.assert_allclose(kept, np.mean(ends.weights[1:], axis=0), rtol=1e-5, atol=1e-6)
+    assert not np.allclose(kept, ends.weights[-1])
+    # The last evaluation (the run's validation metrics) is the averaged model's.
+    assert result.validation_metrics["loss"] == pytest.approx(result.trainer.evaluate()["eval_loss"])
+
+
 @pytest.mark.parametrize("field, value", [
     ("truncation", "tail"), ("head_learning_rate", 0), ("linear_probe_steps", 1.5), ("class_weight", "inverse"),
+    ("average_last_epochs", -1), ("average_last_epochs", 2.5),
 ])
 def test_recipe_settings_are_checked(field, value):
     with pytest.raises(ValueError, match=f"RunConfig.{field}"):

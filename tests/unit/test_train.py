@@ -192,8 +192,8 @@ def test_early_stopping_loads_the_best_model_and_stops_when_eval_loss_rises():
 @pytest.mark.slow
 def test_exported_script_reproduces_the_run(tmp_path):
     result = run(
-        data={"task": "spam", "n": 160, "positive_rate": 0.3}, epochs=1, learning_rate=1e-3, padding="max_length",
-        class_weight="balanced", threshold=0.4, **TINY,
+        data={"task": "spam", "n": 160, "positive_rate": 0.3}, epochs=2, learning_rate=1e-3, padding="max_length",
+        class_weight="balanced", threshold=0.4, average_last_epochs=2, **TINY,
     )
     np.testing.assert_array_equal(result.test_predictions, (result.test_scores >= 0.4).astype(int))
     # The run trained with the loss the script will use: the template's, defined once.
@@ -202,6 +202,7 @@ def test_exported_script_reproduces_the_run(tmp_path):
     source = script.read_text()
     assert 'if __name__ == "__main__":' in source and "class WeightedCrossEntropy" in source
     assert f"CLASS_WEIGHT = {result.class_weight!r}\n" in source and "THRESHOLD = 0.4\n" in source
+    assert "AVERAGE_LAST_EPOCHS = 2\n" in source  # the script keeps the averaged weights too
     assert "PADDING = 'max_length'\n" in source and "DATA = {\n    'task': 'spam',\n    'n': 160,\n" in source
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
     done = subprocess.run([sys.executable, script.name], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
