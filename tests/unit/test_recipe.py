@@ -142,14 +142,14 @@ class EpochEnds(TrainerCallback):
         self.weights = []
 
     def on_epoch_end(self, args, state, control, model=None, **kwargs):
-        self.weights.append(torch.cat([p.detach().flatten().clone() for p in model.parameters()]).numpy())
+        self.weights.append(torch.cat([p.detach().flatten().clone() for p in model.parameters()]).cpu().numpy())
 
 
 def test_the_model_kept_averages_the_weights_of_the_last_epochs():
     ends = EpochEnds()
     result = run(data={"task": "spam", "n": 120}, epochs=4, learning_rate=1e-3, average_last_epochs=3,
                  extra_callbacks=[ends], **dict(TINY, eval_strategy="epoch"))
-    kept = torch.cat([p.detach().flatten() for p in result.trainer.model.parameters()]).numpy()
+    kept = torch.cat([p.detach().flatten() for p in result.trainer.model.parameters()]).cpu().numpy()
     assert len(ends.weights) == 4
     np.testing.assert_allclose(kept, np.mean(ends.weights[1:], axis=0), rtol=1e-5, atol=1e-6)
     assert not np.allclose(kept, ends.weights[-1])
