@@ -24,7 +24,7 @@ vs not, 480 train / 120 validation / 379 test reviews), each a way to spend unde
 TF-IDF + logistic regression on the same test reviews (``quizkit.metrics.compare``: bootstrap
 interval of MCC(recipe) - MCC(TF-IDF)), whether ``diagnose`` finds the accuracy paradox, and
 the run's CPU and wall seconds. The losers stay in ``RECIPES`` so the choice can be revisited.
-A recipe passes a seed when the interval's upper end is >= 0 (not worse than TF-IDF) with no
+A recipe passes a seed when the interval's upper end is >= 0 (not shown worse than TF-IDF) with no
 accuracy paradox. Run on demand:
 
     python benchmarks/bench_train.py              # MiniLM on make_dataset("spam", n=400)
@@ -227,7 +227,7 @@ def compare_recipes(args) -> None:
             print(f"{name:<34} {seed:>4} {result.test_metrics.mcc:6.3f} {c.difference:+13.3f} [{c.low:+.3f}, {c.high:+.3f}] "
                   f"{'yes' if paradox else 'no':>8} {result.steps:>5} {result.extra['max_length']:>4} {cpu:6.1f} {wall:6.1f}",
                   flush=True)
-    print("\nseeds not worse than TF-IDF (paired CI upper end >= 0) and without the accuracy paradox:")
+    print("\nseeds not shown worse than TF-IDF (paired CI upper end >= 0) and without the accuracy paradox:")
     for name in names:
         print(f"  {name:<34} {passed[name]} of {len(seeds)}")
 
