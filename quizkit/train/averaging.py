@@ -43,7 +43,7 @@ def weight_averaging_callback(last_epochs: int) -> Any:
         def on_train_begin(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
             self.total, self.count = {}, 0
             # Epochs are numbered from 1; a fractional last epoch counts as one.
-            self.first_epoch = math.ceil(state.num_train_epochs) - last_epochs + 1
+            self.first_epoch = math.ceil(state.num_train_epochs) - self.last_epochs + 1
 
         def on_epoch_end(self, args: Any, state: Any, control: Any, model: Any = None, **kwargs: Any) -> None:
             last = state.global_step >= state.max_steps or control.should_training_stop
