@@ -107,6 +107,25 @@ if [[ $steps == *" lessons "* ]]; then
 fi
 
 if [[ $steps == *" firstrun "* ]]; then
+    step "what a first run() pays for on this GPU: kernels compiled for it, pinned memory, the CUDA cache"
+    # A GPU whose architecture the torch build lacks runs its kernels from PTX, compiled by the
+    # driver on each kernel's first use (single-threaded CPU time, cached in ~/.nv/ComputeCache,
+    # CUDA_CACHE_MAXSIZE bytes at most): one suspect for the slow first run().
+    python3 - <<'PY' || failed+=(firstrun)
+import os, time
+import torch
+major, minor = torch.cuda.get_device_capability(0)
+arch, built = f"sm_{major}{minor}", torch.cuda.get_arch_list()
+print(f"GPU {arch}; torch {torch.__version__} built for {built}: "
+      + ("machine code for this GPU" if arch in built else "no machine code for this GPU (PTX compiled on first use)"))
+print("CUDA cache settings:", {k: v for k, v in os.environ.items() if k.startswith("CUDA_CACHE")} or "defaults")
+start = time.perf_counter()
+torch.empty(1 << 20, pin_memory=True)
+first = time.perf_counter() - start
+start = time.perf_counter()
+torch.empty(1 << 20, pin_memory=True)
+print(f"pinned 4 MiB: first {first * 1000:.0f} ms, second {(time.perf_counter() - start) * 1000:.1f} ms")
+PY
     step "the first run() in a fresh process against the second (tiny model, lesson 04's fraud data), profiled"
     python3 - <<'PY' || failed+=(firstrun)
 import cProfile, io, pstats, time, warnings
@@ -127,6 +146,17 @@ for label in ("first", "second"):
 report = io.StringIO()
 pstats.Stats(profile, stream=report).sort_stats("cumulative").print_stats(40)
 print("the first run's slowest calls (cumulative):", *report.getvalue().splitlines()[6:], sep="\n")
+PY
+    step "the first run() of one more fresh process: slow again unless what the first process paid for is cached"
+    python3 - <<'PY' || failed+=(firstrun)
+import time, warnings
+warnings.filterwarnings("ignore", message=r"load_classifier\('tiny'\)")
+from quizkit.train import run
+
+start, cpu = time.perf_counter(), time.process_time()
+run(data={"task": "fraud", "n": 3000, "positive_rate": 0.02}, model="tiny", epochs=1, learning_rate=1e-3,
+    max_length=64, class_weight=None, seed=0, disable_tqdm=True)
+print(f"first run() of a new process: {time.perf_counter() - start:.1f} s wall, {time.process_time() - cpu:.1f} s CPU")
 PY
 fi
 

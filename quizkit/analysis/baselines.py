@@ -38,7 +38,7 @@ def _result(model: str, data: Any, seed: int, probabilities: dict[str, np.ndarra
         trainer=None,
         config=RunConfig(model=model, data=dataset if description["source"] == "custom" else
                          {k: v for k, v in description.items() if k != "source"}, seed=seed,
-                         class_weight=class_weight),
+                         class_weight=class_weight, threshold=None),
         data_description=description,
         log_history=[],
         validation_metrics=_validation_metrics(dataset, probabilities["validation"].argmax(axis=1)),
@@ -53,6 +53,8 @@ def _result(model: str, data: Any, seed: int, probabilities: dict[str, np.ndarra
         device="cpu",
         steps=0,
         planned_steps=0,
+        # The most probable class: for two classes, P(label 1) >= 0.5.
+        threshold=0.5 if len(names) == 2 else None,
         extra={"baseline": model, **extra},
         validation_labels=np.asarray(dataset["validation"]["label"], dtype=int),
         validation_scores=scores(probabilities["validation"]),

@@ -29,9 +29,9 @@ from quizkit.metrics.checks import (
 )
 from quizkit.metrics.uncertainty import N_RESAMPLES, Estimate, ranking_bootstrap
 
-RATES = ("precision", "recall", "f1", "fpr", "tpr", "accuracy", "balanced_accuracy")
+RATES = ("precision", "recall", "f1", "fpr", "tpr", "accuracy", "balanced_accuracy", "mcc")
 COUNTS = ("tp", "fp", "fn", "tn")
-MAXIMISED = ("f1", "precision", "recall", "accuracy", "balanced_accuracy", "tpr")
+MAXIMISED = ("f1", "precision", "recall", "accuracy", "balanced_accuracy", "tpr", "mcc")
 RANKING = ("pr_auc", "roc_auc")
 
 
@@ -52,14 +52,24 @@ def _rates(tp: np.ndarray, fp: np.ndarray, fn: np.ndarray, tn: np.ndarray) -> di
         "tpr": recall,
         "accuracy": _ratio(tp + tn, tp + fp + fn + tn),
         "balanced_accuracy": (recall + 1.0 - fpr) / 2.0,
+        "mcc": _mcc(tp, fp, fn, tn),
     }
+
+
+def _mcc(tp: np.ndarray, fp: np.ndarray, fn: np.ndarray, tn: np.ndarray) -> np.ndarray:
+    """Matthews correlation from the counts at every threshold at once (sklearn's
+    ``matthews_corrcoef`` takes one set of predictions at a time), 0 where a row or column of the
+    confusion matrix is empty, as sklearn returns."""
+    tp, fp, fn, tn = (np.asarray(x, dtype=np.float64) for x in (tp, fp, fn, tn))
+    denominator = np.sqrt((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn))
+    return np.divide(tp * tn - fp * fn, denominator, out=np.zeros_like(denominator), where=denominator > 0)
 
 
 @dataclass(frozen=True, eq=False)
 class ThresholdSweep:
     """Metrics at each distinct score used as threshold (ascending ``thresholds``).
 
-    Arrays (one value per threshold): ``precision recall f1 fpr tpr accuracy balanced_accuracy``
+    Arrays (one value per threshold): ``precision recall f1 fpr tpr accuracy balanced_accuracy mcc``
     and the counts ``tp fp fn tn``. ``pr_auc`` is scikit-learn's ``average_precision_score``,
     ``roc_auc`` its ``roc_auc_score``; :meth:`estimate` adds their bootstrap intervals.
     Precision is NaN (undefined) where nothing is predicted positive: at every swept threshold
@@ -74,6 +84,7 @@ class ThresholdSweep:
     tpr: np.ndarray
     accuracy: np.ndarray
     balanced_accuracy: np.ndarray
+    mcc: np.ndarray
     tp: np.ndarray
     fp: np.ndarray
     fn: np.ndarray

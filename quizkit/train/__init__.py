@@ -6,6 +6,8 @@ One module per reason to change:
   and the data a config names;
 - :mod:`~quizkit.train.recipe`: the default recipe (``"auto"`` epochs and text length, class
   weights, the ``TrainingArguments``);
+- :mod:`~quizkit.train.decision`: the decision threshold of a binary run (``threshold="auto"``
+  chosen on the validation split once training is done);
 - :mod:`~quizkit.train.fine_tune`: :func:`run`, the Trainer and its callbacks;
 - :mod:`~quizkit.train.result`: :class:`RunResult`, ``run.json`` (:meth:`RunResult.save`,
   :func:`load_run`) and the runs shipped in ``quizkit/runs/`` (:func:`recorded_runs`);
@@ -52,6 +54,7 @@ from quizkit.train.recipe import (
     training_arguments,
     training_kwargs,
 )
+from quizkit.train.decision import MIN_CLASS_EXAMPLES, ThresholdDecision, decide_threshold
 from quizkit.train.result import RECORDED_RUNS, SAVE_FORMAT, RunResult, load_run, recorded_runs
 from quizkit.train.fine_tune import run, time_budget_callback
 from quizkit.train.threads import available_cores, cap_torch_threads
@@ -70,16 +73,19 @@ __all__ = [
     "EVAL_STRATEGIES",
     "IMBALANCE_PROPOSAL_RATIO",
     "LOG_POINTS",
+    "MIN_CLASS_EXAMPLES",
     "PADDINGS",
     "RECORDED_RUNS",
     "SAMPLING_STRATEGIES",
     "SAVE_FORMAT",
     "RunConfig",
     "RunResult",
+    "ThresholdDecision",
     "WeightedCrossEntropy",
     "available_cores",
     "best_metrics",
     "cap_torch_threads",
+    "decide_threshold",
     "generated_data_spec",
     "load_run",
     "planned_steps",

@@ -76,7 +76,10 @@ class RunConfig:
     the train split's largest class outnumbers its smallest by ``IMBALANCE_PROPOSAL_RATIO``, else
     none), ``"balanced"`` (inverse class frequency in train), ``None`` (unweighted) or one weight
     per label; weighted runs also report a weighted eval loss.
-    ``threshold`` (binary only) labels an example positive when P(label 1) >= threshold.
+    ``threshold`` (binary only) labels an example positive when P(label 1) >= threshold; ``None``
+    is 0.5, and ``"auto"`` (the default) is 0.5 except on an imbalanced train split with enough
+    validation examples of each class, where the validation split chooses the cut with the best
+    MCC (:mod:`quizkit.train.decision`; training's own evaluations still cut at 0.5).
     ``disable_tqdm=True`` hides the progress bar and the printed logs (the panel draws its own).
 
     The default recipe is one that learns on small real data sets with MiniLM:
@@ -96,6 +99,8 @@ class RunConfig:
     frozen body first; ``average_last_epochs`` (default 0: the last weights) keeps the average of
     the weights at the end of that many last epochs (:mod:`quizkit.train.averaging`). On lesson
     10's drug reviews none of them beat the default (``benchmarks/bench_train.py``).
+    After training, ``threshold="auto"`` sets the cut for test predictions on the validation split
+    when the classes are imbalanced (:mod:`quizkit.train.decision`).
 
     The ``AUTO_*`` constants and the functions that resolve ``"auto"`` live in
     :mod:`quizkit.train.recipe`.
@@ -129,7 +134,7 @@ class RunConfig:
     time_budget_s: float | None = None
     seed: int = 0
     output_dir: str | os.PathLike | None = None
-    threshold: float | None = None
+    threshold: float | str | None = "auto"
     disable_tqdm: bool = False
 
     def __post_init__(self) -> None:
@@ -186,7 +191,9 @@ class RunConfig:
             raise _bad("weight_decay", self.weight_decay, "a number >= 0")
         if self.output_dir is not None and not isinstance(self.output_dir, (str, os.PathLike)):
             raise _bad("output_dir", self.output_dir, "None or a directory path")
-        if self.threshold is not None:
+        if self.threshold not in (None, "auto"):
+            if isinstance(self.threshold, str):
+                raise _bad("threshold", self.threshold, "'auto', None (0.5) or a number in [0, 1]")
             check_threshold(self.threshold, "RunConfig.threshold")
         if not isinstance(self.disable_tqdm, bool):
             raise _bad("disable_tqdm", self.disable_tqdm, "True or False")

@@ -32,6 +32,7 @@ class ExportedRun(Protocol):
     data_description: Mapping[str, Any]
     extra: Mapping[str, Any]
     class_weight: Sequence[float] | None
+    threshold: float | None
 
 TEMPLATE = Path(__file__).with_name("script_template.py")
 SETTINGS_START = "# --- run settings"
@@ -64,7 +65,8 @@ def run_settings(result: ExportedRun) -> dict[str, Any]:
         "LINEAR_PROBE_STEPS": result.extra.get("linear_probe_steps", 0),
         "AVERAGE_LAST_EPOCHS": config.average_last_epochs,
         "EARLY_STOPPING_PATIENCE": config.early_stopping_patience,
-        "THRESHOLD": config.threshold,
+        # The cut the run's test predictions used ("auto" chose it on validation once trained).
+        "THRESHOLD": result.threshold,
     }
 
 

@@ -27,6 +27,7 @@ from typing import Any
 
 from quizkit.train.averaging import weight_averaging_callback
 from quizkit.train.config import RunConfig, resolve_data, warn_class_weights_renamed
+from quizkit.train.decision import decide_threshold
 from quizkit.train.probe import head_and_body_optimizer, linear_probe_callback
 from quizkit.train.recipe import resolve, training_arguments, training_kwargs
 from quizkit.train.truncation import MODEL_MAX_TOKENS, cut
@@ -150,7 +151,7 @@ def run(config: RunConfig | None = None, /, *, extra_callbacks: Sequence[Any] = 
     dataset, description = resolve_data(config.data, config.seed)
     label_names = list(dataset["train"].features["label"].names)
     num_labels = len(label_names)
-    if config.threshold is not None and num_labels != 2:
+    if config.threshold not in (None, "auto") and num_labels != 2:
         raise ValueError(f"RunConfig.threshold applies to binary tasks only; this data has {num_labels} labels")
     # Seed before building the model: the classification head (and all of "tiny") is random.
     set_seed(config.seed)
@@ -186,7 +187,8 @@ def run(config: RunConfig | None = None, /, *, extra_callbacks: Sequence[Any] = 
         optimizer = head_and_body_optimizer(model, config.learning_rate, config.head_learning_rate, config.weight_decay)
     trainer = build_trainer(
         model, tokenizer, encoded, training_arguments(config, str(output_dir), n_train, epochs),
-        padding=config.padding, class_weight=weights, threshold=config.threshold,
+        # Training's evaluations cut at 0.5 under "auto": the cut is chosen once training is done.
+        padding=config.padding, class_weight=weights, threshold=None if config.threshold == "auto" else config.threshold,
         early_stopping_patience=config.early_stopping_patience, callbacks=callbacks, optimizer=optimizer,
     )
     show_progress(trainer, shown=not config.disable_tqdm)
@@ -210,8 +212,13 @@ def run(config: RunConfig | None = None, /, *, extra_callbacks: Sequence[Any] = 
         if scratch is not None:
             scratch.cleanup()
 
-    # The rule the Trainer's compute_metrics applied on validation, applied once more on test.
-    predictions, _ = predicted_classes(prediction.predictions, config.threshold)
+    validation_labels = np.asarray(dataset["validation"]["label"], dtype=int)
+    validation_scores = probability_scores(validation_prediction.predictions)
+    decision = decide_threshold(config.threshold, dataset["train"]["label"], validation_labels, validation_scores,
+                                positive_name=label_names[-1])
+    if decision.notice():
+        print(decision.notice())
+    predictions, _ = predicted_classes(prediction.predictions, decision.threshold)
     scores = probability_scores(prediction.predictions)
     return RunResult(
         trainer=trainer,
@@ -231,15 +238,17 @@ def run(config: RunConfig | None = None, /, *, extra_callbacks: Sequence[Any] = 
         steps=trainer.state.global_step,
         planned_steps=trainer.state.max_steps,
         class_weight=weights,
+        threshold=decision.threshold,
         extra={
             "training_arguments": training_kwargs(config, n_train, epochs),
             "epochs": epochs,
             "max_length": max_length,
             "linear_probe_steps": recipe.linear_probe_steps,
             "stopped_by_time_budget": bool(budget is not None and budget.exhausted),
+            "threshold_decision": decision.as_record(),
             **({"proposed_class_weight": proposal} if proposal else {}),
         },
-        validation_labels=np.asarray(dataset["validation"]["label"], dtype=int),
-        validation_scores=probability_scores(validation_prediction.predictions),
+        validation_labels=validation_labels,
+        validation_scores=validation_scores,
     )
 

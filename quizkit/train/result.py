@@ -38,6 +38,10 @@ class RunResult:
     kept at the end (the best when early stopping loaded the best model: the Trainer picks that
     checkpoint on the validation split, never on test).
 
+    ``threshold`` is the decision threshold ``test_predictions`` used (binary runs: P(label 1)
+    >= it is label 1; ``None``: the most probable class): the config's, or the one
+    ``threshold="auto"`` chose on validation (``extra["threshold_decision"]`` says which).
+
     Validation chooses, test reports: :meth:`choose_threshold` picks a decision threshold on
     the validation scores and :meth:`report_at` gives the test metrics at it.
 
@@ -64,6 +68,7 @@ class RunResult:
     steps: int
     planned_steps: int
     class_weight: list[float] | None = None
+    threshold: float | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     validation_labels: Any = None
     validation_scores: Any = None
@@ -139,6 +144,9 @@ class RunResult:
         )
         # The title above the table, not its caption: a caption is as narrow as the two columns.
         table = f"<p><b>{title}</b></p><table><tr><th>test metric</th><th>value</th></tr>{rows}</table>"
+        if self.extra.get("threshold_decision", {}).get("chosen_on_validation"):
+            table += (f"<p>Test predictions: <code>{escape(self.label_names[-1])}</code> when its probability is at "
+                      f"least {self.threshold:.3g}, a threshold chosen on the validation split.</p>")
         proposal = self.extra.get("proposed_class_weight")
         if proposal:
             table += f"<p>The train split is imbalanced: consider <code>class_weight={proposal!r}</code>.</p>"
@@ -177,6 +185,7 @@ class RunResult:
             "steps": self.steps,
             "planned_steps": self.planned_steps,
             "class_weight": self.class_weight,
+            "threshold": self.threshold,
             "extra": self.extra,
             "validation_labels": _list_or_none(self.validation_labels),
             "validation_scores": _list_or_none(self.validation_scores),
@@ -285,6 +294,7 @@ def load_run(directory: str | os.PathLike) -> RunResult:
         steps=payload["steps"],
         planned_steps=payload["planned_steps"],
         class_weight=payload["class_weight"],
+        threshold=payload.get("threshold", _old_threshold(config, payload["test_scores"])),
         extra=payload.get("extra", {}),
         validation_labels=_array_or_none(payload.get("validation_labels"), int),
         validation_scores=_array_or_none(payload.get("validation_scores"), float),
@@ -298,6 +308,15 @@ def _read_old_spellings(payload: dict[str, Any]) -> None:
                              (payload.setdefault("extra", {}), "proposed_class_weights", "proposed_class_weight")):
         if old in record:
             record[new] = record.pop(old)
+
+
+def _old_threshold(config: RunConfig, test_scores: list) -> float | None:
+    """The threshold of a run saved before runs recorded theirs: the config's, 0.5 if none (binary)."""
+    import numpy as np
+
+    if np.ndim(test_scores) != 1:
+        return None
+    return float(config.threshold) if isinstance(config.threshold, (int, float)) else 0.5
 
 
 def _array_or_none(values: list | None, dtype: type) -> Any:

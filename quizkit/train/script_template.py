@@ -82,7 +82,10 @@ LINEAR_PROBE_STEPS = 0
 AVERAGE_LAST_EPOCHS = 0
 # Stop after this many evaluations without improvement (None: train every epoch).
 EARLY_STOPPING_PATIENCE = None
-# Binary tasks: label 1 when P(label 1) >= THRESHOLD (None: the most probable label).
+# Binary tasks: label 1 when P(label 1) >= THRESHOLD (None: the most probable label). It is the
+# cut the run's test predictions used: with threshold="auto" run() chose it on the validation
+# split after training and evaluated at 0.5 while training (the same, unless early stopping
+# picks its checkpoint by a metric the cut changes).
 THRESHOLD = None
 # --- end of run settings ---
 

@@ -231,7 +231,8 @@ def test_exported_script_for_custom_data_asks_for_the_data(spam_run, tmp_path):
         ("max_length", 1024), ("padding", "longest"), ("eval_strategy", "sometimes"), ("eval_steps", 0),
         ("logging_steps", -1), ("early_stopping_patience", 0), ("metric_for_best_model", "auc"),
         ("class_weight", "inverse"), ("class_weight", [1.0, -2.0]), ("weight_decay", -0.1),
-        ("warmup_steps", True), ("seed", -1), ("threshold", 1.5), ("data", {"n": 100}), ("data", 42),
+        ("warmup_steps", True), ("seed", -1), ("threshold", 1.5), ("threshold", "best"), ("data", {"n": 100}),
+        ("data", 42),
     ],
 )
 def test_bad_config_values_name_the_field(field, value):
