@@ -7,6 +7,7 @@ import pytest
 
 from quizkit.quiz.records import iter_records, validate_record
 
+pytest_plugins = ["browser_support"]
 pytestmark = pytest.mark.browser
 
 DEMO = Path(__file__).parents[1] / "fixtures" / "quiz-demo.yaml"

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["browser_support"]
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -11,6 +11,7 @@ import pytest
 
 from quizkit.quiz.loading import load_bank
 
+pytest_plugins = ["browser_support"]
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+pytest_plugins = ["browser_support"]
 pytestmark = pytest.mark.browser
 
 # Kernel start + importing torch/transformers on 2 shared cores.

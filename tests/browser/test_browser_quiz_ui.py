@@ -13,6 +13,7 @@ import pytest
 
 from quizkit.quiz.records import iter_records
 
+pytest_plugins = ["browser_support"]
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]

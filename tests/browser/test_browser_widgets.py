@@ -9,6 +9,7 @@ import re
 
 import pytest
 
+pytest_plugins = ["browser_support"]
 pytestmark = pytest.mark.browser
 
 # Kernel start + importing torch/transformers + a tiny run on 2 shared cores.

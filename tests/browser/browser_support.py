@@ -1,6 +1,6 @@
 """Real JupyterLab in headless Chromium, for tests marked ``browser``.
 
-This folder's conftest: every test module here gets the
+Use it from a test module with ``pytest_plugins = ["browser_support"]``; that brings the
 fixtures ``lab`` (a JupyterLab server on 127.0.0.1, random port, token, in a temp folder;
 one per test session), ``notebook7`` (the same for Jupyter Notebook 7, ``jupyter notebook``,
 with ``open_in_notebook7(name)`` to open one of its notebooks), ``lab_page`` (a fresh Chromium page; on failure a screenshot is
