@@ -14,6 +14,11 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 # Two cores: keep torch from oversubscribing them when pytest runs subprocesses too.
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
+# The browser fixtures are a plugin (pytest_plugins in the browser tests), with no doctests:
+# --doctest-modules would import the file first, as a plain module, before pytest could rewrite
+# its asserts (a PytestAssertRewriteWarning in every run).
+collect_ignore = ["browser/browser_support.py"]
+
 
 @pytest.hookimpl(tryfirst=True)  # before -m "not slow" deselects
 def pytest_collection_modifyitems(items):
