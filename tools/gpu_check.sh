@@ -132,14 +132,16 @@ for n in range(1, 65):
     torch.empty(16 * 8 * n * 7, dtype=torch.uint8, pin_memory=True)
 print(f"pinned, 64 batch-sized allocations: {(time.perf_counter() - start) * 1000:.0f} ms")
 PY
+    # Lesson 04's first run (tiny model, fraud data), the same in each process below.
+    export FIRSTRUN_SETTINGS='{"data": {"task": "fraud", "n": 3000, "positive_rate": 0.02}, "model": "tiny", "epochs": 1,
+        "learning_rate": 0.001, "max_length": 64, "class_weight": null, "seed": 0, "disable_tqdm": true}'
     step "the first run() in a fresh process against the second (tiny model, lesson 04's fraud data), profiled"
     python3 - <<'PY' || failed+=(firstrun)
-import cProfile, io, pstats, time, warnings
+import cProfile, io, json, os, pstats, time, warnings
 warnings.filterwarnings("ignore", message=r"load_classifier\('tiny'\)")
 from quizkit.train import run
 
-settings = dict(data={"task": "fraud", "n": 3000, "positive_rate": 0.02}, model="tiny", epochs=1, learning_rate=1e-3,
-                max_length=64, class_weight=None, seed=0, disable_tqdm=True)
+settings = json.loads(os.environ["FIRSTRUN_SETTINGS"])
 profile = cProfile.Profile()
 for label in ("first", "second"):
     start, cpu = time.perf_counter(), time.process_time()
@@ -158,7 +160,7 @@ PY
     for pinned in True False; do
         step "the first run() of one more fresh process, pinned memory: $pinned"
         PINNED=$pinned python3 - <<'PY' || failed+=(firstrun)
-import os, time, warnings
+import json, os, time, warnings
 warnings.filterwarnings("ignore", message=r"load_classifier\('tiny'\)")
 import quizkit.train.fine_tune as fine_tune
 from quizkit.train import run
@@ -173,8 +175,7 @@ if os.environ["PINNED"] == "False":
 
     fine_tune.training_arguments = unpinned
 start, cpu = time.perf_counter(), time.process_time()
-run(data={"task": "fraud", "n": 3000, "positive_rate": 0.02}, model="tiny", epochs=1, learning_rate=1e-3,
-    max_length=64, class_weight=None, seed=0, disable_tqdm=True)
+run(**json.loads(os.environ["FIRSTRUN_SETTINGS"]))
 print(f"first run() of a new process: {time.perf_counter() - start:.1f} s wall, {time.process_time() - cpu:.1f} s CPU")
 PY
     done

@@ -60,9 +60,10 @@ class ThresholdDecision:
                 f"against {self.validation_mcc_at_usual:.2f} at 0.5). Test predictions use it; threshold=0.5 keeps the usual cut.")
 
     def as_record(self) -> dict[str, Any]:
-        """What a saved run keeps of the decision (``RunResult.extra["threshold_decision"]``)."""
-        return {"threshold": self.threshold, "chosen_on_validation": self.chosen_on_validation,
-                "validation_mcc": self.validation_mcc, "validation_mcc_at_usual": self.validation_mcc_at_usual}
+        """How the cut was decided, for ``RunResult.extra["threshold_decision"]`` (the cut itself
+        is ``RunResult.threshold``)."""
+        return {"chosen_on_validation": self.chosen_on_validation, "validation_mcc": self.validation_mcc,
+                "validation_mcc_at_usual": self.validation_mcc_at_usual}
 
 
 def decide_threshold(spec: float | str | None, train_labels: Sequence[int], validation_labels: Sequence[int],
