@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
@@ -59,27 +60,40 @@ def tokenize(
     def encode(batch: dict[str, list]) -> Any:
         return tokenizer(batch["text"], max_length=max_length, padding=per_row, truncation=truncation)
 
-    return without_progress_bars(
-        lambda: dataset_dict.map(encode, batched=True, remove_columns=[] if keep_text else ["text"])
-    )
+    return map_splits(dataset_dict, encode, batched=True, remove_columns=[] if keep_text else ["text"])
 
 
-def without_progress_bars(work: Any) -> Any:
-    """Call ``work()`` with the ``datasets`` progress bars hidden, then restore them.
+def map_splits(data: DatasetDict | Dataset, function: Callable[..., Any], **map_kwargs: Any) -> DatasetDict | Dataset:
+    """``data.map(function, **map_kwargs)`` on every split, without progress bars, and without
+    hashing ``function`` where no cache file can use the hash.
 
-    ``map`` draws one bar per split; course-sized data tokenizes in about a second, and in a
-    saved notebook those bars stay behind as a stack of half-drawn lines.
+    ``map`` draws one bar per split; course-sized data maps in about a second, and in a saved
+    notebook those bars stay behind as a stack of half-drawn lines. ``map`` also names each result
+    by hashing ``function`` with dill, so that its cache files can be found again; with a
+    tokenizer in the function's closure, the six maps of a tiny-model ``run()`` spent 0.45 s of its
+    3.2 s on two cores hashing. A split held in memory (every generated or CSV data set) writes no cache file, so
+    it gets a fresh random fingerprint instead, as ``datasets`` does for a function it cannot hash;
+    a split read from disk (a Hub data set) is hashed as usual and keeps its cache.
 
-    >>> import datasets
-    >>> without_progress_bars(lambda: datasets.is_progress_bar_enabled())
-    False
+    >>> from datasets import Dataset
+    >>> rows = Dataset.from_dict({"x": [1, 2]})
+    >>> map_splits(rows, lambda batch: {"x": [2 * v for v in batch["x"]]}, batched=True)["x"][:]
+    [2, 4]
     """
     import datasets
+    from datasets import DatasetDict
+    from datasets.fingerprint import generate_random_fingerprint
+
+    def map_one(split: Dataset) -> Dataset:
+        fingerprint = None if split.cache_files else generate_random_fingerprint()
+        return split.map(function, new_fingerprint=fingerprint, **map_kwargs)
 
     shown = datasets.is_progress_bar_enabled()
     datasets.disable_progress_bars()
     try:
-        return work()
+        if isinstance(data, DatasetDict):
+            return DatasetDict({name: map_one(split) for name, split in data.items()})
+        return map_one(data)
     finally:
         if shown:
             datasets.enable_progress_bars()

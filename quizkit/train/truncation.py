@@ -53,6 +53,6 @@ def cut(encoded: Any, max_length: int, truncation: str, tokenizer: Any = None, p
             out = dict(tokenizer.pad(out, padding="max_length", max_length=max_length))
         return out
 
-    from quizkit.data.prepare import without_progress_bars
+    from quizkit.data.prepare import map_splits
 
-    return without_progress_bars(lambda: encoded.map(shorten, batched=True))
+    return map_splits(encoded, shorten, batched=True)

@@ -265,6 +265,42 @@ def test_tokenize_every_split_keeping_labels(tokenizer):
     assert padded["test"]["text"] == dd["test"]["text"]
 
 
+class CountsPickling:
+    """Stands in for a tokenizer in a map function's closure: counts how often dill serializes it."""
+
+    pickled = 0
+
+    def __reduce__(self):
+        CountsPickling.pickled += 1
+        return (CountsPickling, ())
+
+
+def test_map_splits_hashes_the_function_only_where_a_cache_file_can_use_it(tmp_path):
+    from datasets import Dataset, DatasetDict, load_from_disk
+
+    from quizkit.data.prepare import map_splits
+
+    held = CountsPickling()
+
+    def double(batch):
+        assert held is not None
+        return {"x": [2 * v for v in batch["x"]]}
+
+    in_memory = DatasetDict({"train": Dataset.from_dict({"x": [1, 2]}), "test": Dataset.from_dict({"x": [3]})})
+    CountsPickling.pickled = 0
+    doubled = map_splits(in_memory, double, batched=True)
+    assert (doubled["train"]["x"], doubled["test"]["x"]) == ([2, 4], [6])
+    assert CountsPickling.pickled == 0
+    assert doubled["train"]._fingerprint != in_memory["train"]._fingerprint
+
+    in_memory.save_to_disk(tmp_path / "saved")
+    on_disk = load_from_disk(tmp_path / "saved")
+    first, again = (map_splits(on_disk, double, batched=True) for _ in range(2))
+    assert CountsPickling.pickled > 0  # hashed, so that the cache file is found again
+    assert first["train"]._fingerprint == again["train"]._fingerprint
+    assert again["train"].cache_files == first["train"].cache_files and again["test"]["x"] == [6]
+
+
 @pytest.mark.parametrize(
     ("kwargs", "error", "message"),
     [
