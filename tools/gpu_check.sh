@@ -137,24 +137,82 @@ PY
         "learning_rate": 0.001, "max_length": 64, "class_weight": null, "seed": 0, "disable_tqdm": true}'
     step "the first run() in a fresh process against the second (tiny model, lesson 04's fraud data), profiled"
     python3 - <<'PY' || failed+=(firstrun)
-import cProfile, io, json, os, pstats, time, warnings
+import cProfile, io, json, os, pstats, statistics, time, warnings
 warnings.filterwarnings("ignore", message=r"load_classifier\('tiny'\)")
+from transformers import TrainerCallback
 from quizkit.train import run
+
+
+class StepClock(TrainerCallback):
+    """Seconds per optimizer step and per evaluation: is the extra time in the first steps
+    (each CUDA kernel's first use) or spread over all of them?"""
+
+    def __init__(self):
+        self.steps, self.evaluations, self.mark = [], [], None
+
+    def on_step_begin(self, args, state, control, **kwargs):
+        self.mark = time.perf_counter()
+
+    def on_step_end(self, args, state, control, **kwargs):
+        self.steps.append(time.perf_counter() - self.mark)
+        self.mark = time.perf_counter()
+
+    def on_evaluate(self, args, state, control, **kwargs):
+        self.evaluations.append(time.perf_counter() - self.mark)
+
+    def summary(self):
+        first = ", ".join(f"{s:.2f}" for s in self.steps[:5])
+        return (f"steps 1-5: {first} s; median of the rest {statistics.median(self.steps[5:]) * 1000:.0f} ms; "
+                f"evaluations: {', '.join(f'{s:.2f}' for s in self.evaluations)} s")
+
 
 settings = json.loads(os.environ["FIRSTRUN_SETTINGS"])
 profile = cProfile.Profile()
 for label in ("first", "second"):
+    clock = StepClock()
     start, cpu = time.perf_counter(), time.process_time()
     if label == "first":
         profile.enable()
-    result = run(**settings)
+    result = run(**settings, extra_callbacks=[clock])
     profile.disable()
     print(f"{label} run(): {time.perf_counter() - start:.1f} s wall, {time.process_time() - cpu:.1f} s CPU, "
-          f"{result.steps} steps on {result.device}")
+          f"{result.steps} steps on {result.device}; {clock.summary()}")
 report = io.StringIO()
 pstats.Stats(profile, stream=report).sort_stats("cumulative").print_stats(40)
 print("the first run's slowest calls (cumulative):", *report.getvalue().splitlines()[6:], sep="\n")
 PY
+    # cProfile sees Python calls only; py-spy's native frames name the library the time is spent
+    # in: libnvidia-ptxjitcompiler (kernels compiled from PTX), libcuda (module loading, waiting on
+    # the GPU), libtorch_cuda, or Python itself.
+    step "where a fresh process's first run() spends its time: py-spy samples with native frames"
+    spy="$site/bin/py-spy" samples=/tmp/quizkit-firstrun-samples.txt script=/tmp/quizkit-firstrun.py
+    printf '%s\n' 'import json, os, warnings' 'warnings.filterwarnings("ignore", message=r"load_classifier")' \
+        'from quizkit.train import run' 'run(**json.loads(os.environ["FIRSTRUN_SETTINGS"]))' > "$script"
+    if "$spy" record --native --rate 50 --format raw --output "$samples" -- python3 "$script" > /dev/null; then
+        SAMPLES=$samples python3 - <<'PY' || failed+=(firstrun)
+import collections, os, re
+
+by_library, by_python_line, by_leaf = collections.Counter(), collections.Counter(), collections.Counter()
+for line in open(os.environ["SAMPLES"]):
+    stack, _, count = line.rstrip("\n").rpartition(" ")
+    frames, count = stack.split(";"), int(count)
+    where = re.search(r"\(([^()]*)\)$", frames[-1])
+    where = where.group(1) if where else "?"
+    # Python frames end "(file.py:LINE)"; native ones "(libname.so.VERSION)".
+    by_library["Python code" if re.search(r":\d+$", where) else re.sub(r"\.so[.\d]*$", ".so", where)] += count
+    python_frames = [frame for frame in frames if re.search(r"\.py:\d+\)$", frame)]
+    by_python_line[python_frames[-1] if python_frames else "(no Python frame)"] += count
+    by_leaf[frames[-1]] += count
+total = sum(by_library.values())
+for title, counter in (("by library (innermost frame)", by_library), ("by innermost Python line", by_python_line),
+                       ("by innermost frame", by_leaf)):
+    print(f"{title}, of {total} samples at 50 a second:")
+    for name, count in counter.most_common(8):
+        print(f"  {count / total:6.1%}  {name[:150]}")
+PY
+    else
+        echo "(py-spy could not sample here: install tools/gpu_wheels.txt's py-spy, and allow ptrace)"
+    fi
     # Two more fresh processes: the same run (slow again unless what the first process paid for is
     # cached on disk), then the same without pinned memory (fast if pinning is what costs).
     for pinned in True False; do
