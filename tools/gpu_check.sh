@@ -11,7 +11,7 @@
 # ML stack; the check installs only the wheels in WHEELS (no index, no dependency resolution) into
 # a folder of its own ($GPU_CHECK_SITE) put first on PYTHONPATH, so nothing of the machine's own
 # Python changes. --prepare targets Python $GPU_PYTHON (default 3.12) on manylinux x86-64.
-# Steps can be chosen with GPU_CHECK_STEPS (default: "startup run firstrun lessons tests notebooks").
+# Steps can be chosen with GPU_CHECK_STEPS (default: "startup run firstrun lessons tests notebooks claims").
 # The figures are printed as it goes, ready for the README's "On a GPU" section.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -35,7 +35,7 @@ fi
 
 wheels="${1:-.gpu-wheels}"
 site="${GPU_CHECK_SITE:-/tmp/quizkit-gpu-site}"
-steps=" ${GPU_CHECK_STEPS:-startup run firstrun lessons tests notebooks} "
+steps=" ${GPU_CHECK_STEPS:-startup run firstrun lessons tests notebooks claims} "
 failed=()
 started=$SECONDS
 python3 -c 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)' 2>/dev/null || {
@@ -252,6 +252,12 @@ if [[ $steps == *" notebooks "* ]]; then
     step "every lesson under nbval (checked cells must reproduce their saved outputs) ${xdist:+($xdist)}"
     OMP_NUM_THREADS=2 python3 -m pytest -q -p no:cacheprovider $xdist --nbval-lax --nbval-current-env \
         --nbval-sanitize-with tests/nbval-sanitize.cfg notebooks || failed+=(notebooks)
+fi
+if [[ $steps == *" claims "* ]]; then
+    # bf16 rounds differently from the CPU's fp32: a lesson's claims must hold on either.
+    step "every claim of lessons/claims.yaml over its seeds, trained on the GPU ${xdist:+(${xdist/loadfile/load})}"
+    # One file: --dist load spreads its claims over the workers (loadfile would keep them on one).
+    OMP_NUM_THREADS=2 python3 -m pytest -q -p no:cacheprovider ${xdist/loadfile/load} tests/course/test_claims.py || failed+=(claims)
 fi
 step "gpu_check: done in $((SECONDS - started)) s${failed:+; failed: ${failed[*]}}"
 [ ${#failed[@]} -eq 0 ]
