@@ -20,6 +20,7 @@ import numpy as np
 
 from quizkit.analysis.diagnosis_types import Finding
 from quizkit.metrics import MetricReport
+from quizkit.metrics.uncertainty import FEW_EXAMPLES
 
 GENERATION_TASKS = {
     "qa": "exact match and token-level F1 (SQuAD style: quizkit.metrics.squad_exact_match / squad_f1)",
@@ -38,7 +39,7 @@ CHANCE_MARGIN = 0.05
 TRAIN_EVAL_GAP_WARNING, TRAIN_EVAL_GAP_SEVERE = 0.10, 0.20
 LEAK_SEVERE_RATE = 0.05
 BASELINE_METRICS = ("mcc", "balanced_accuracy", "accuracy")  # what a run is judged on against a baseline
-FEW_POSITIVES = 30            # a proportion over fewer examples than this has a wide interval
+FEW_POSITIVES = FEW_EXAMPLES  # fewer actual or predicted positives give a wide interval
 
 
 def _pct(x: float) -> str:

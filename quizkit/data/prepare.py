@@ -70,10 +70,11 @@ def map_splits(data: DatasetDict | Dataset, function: Callable[..., Any], **map_
     ``map`` draws one bar per split; course-sized data maps in about a second, and in a saved
     notebook those bars stay behind as a stack of half-drawn lines. ``map`` also names each result
     by hashing ``function`` with dill, so that its cache files can be found again; with a
-    tokenizer in the function's closure, the six maps of a tiny-model ``run()`` spent 0.45 s of its
-    3.2 s on two cores hashing. A split held in memory (every generated or CSV data set) writes no cache file, so
-    it gets a fresh random fingerprint instead, as ``datasets`` does for a function it cannot hash;
-    a split read from disk (a Hub data set) is hashed as usual and keeps its cache.
+    tokenizer in the function's closure, the six maps of a tiny-model ``run()`` spent 0.45 s of
+    its 3.2 s on two cores hashing. A split held in memory (every generated or CSV data set)
+    writes no cache file, so it gets a fresh random fingerprint instead, as ``datasets`` does for
+    a function it cannot hash; a split read from disk (a Hub data set) is hashed as usual and
+    keeps its cache.
 
     >>> from datasets import Dataset
     >>> rows = Dataset.from_dict({"x": [1, 2]})

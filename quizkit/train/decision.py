@@ -28,11 +28,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from quizkit.metrics.uncertainty import FEW_EXAMPLES
 from quizkit.train.recipe import propose_class_weights
 
-# Fewer validation examples than this in a class, and "auto" keeps 0.5: the same count below
-# which quizkit's diagnosis calls a proportion's interval wide (quizkit.analysis, FEW_POSITIVES).
-MIN_CLASS_EXAMPLES = 30
+# Fewer validation examples than this in a class, and "auto" keeps 0.5.
+MIN_CLASS_EXAMPLES = FEW_EXAMPLES
 USUAL_THRESHOLD = 0.5
 
 

@@ -164,8 +164,8 @@ def run(config: RunConfig | None = None, /, *, extra_callbacks: Sequence[Any] = 
     # the token ids are cut to it.
     full = tokenize(dataset, tokenizer, max_length=MODEL_MAX_TOKENS)
     recipe = resolve(config, [len(ids) for ids in full["train"]["input_ids"]], dataset["train"]["label"], num_labels, cpu)
-    if recipe.notice():
-        print(recipe.notice())
+    if notice := recipe.notice():
+        print(notice)
     encoded = cut(full, recipe.max_length, recipe.truncation, tokenizer, pad=config.padding == "max_length")
     weights, proposal = recipe.class_weight, recipe.proposed_class_weight
     max_length, epochs = recipe.max_length, recipe.epochs
@@ -216,8 +216,8 @@ def run(config: RunConfig | None = None, /, *, extra_callbacks: Sequence[Any] = 
     validation_scores = probability_scores(validation_prediction.predictions)
     decision = decide_threshold(config.threshold, dataset["train"]["label"], validation_labels, validation_scores,
                                 positive_name=label_names[-1])
-    if decision.notice():
-        print(decision.notice())
+    if notice := decision.notice():
+        print(notice)
     predictions, _ = predicted_classes(prediction.predictions, decision.threshold)
     scores = probability_scores(prediction.predictions)
     return RunResult(

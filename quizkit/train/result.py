@@ -294,7 +294,7 @@ def load_run(directory: str | os.PathLike) -> RunResult:
         steps=payload["steps"],
         planned_steps=payload["planned_steps"],
         class_weight=payload["class_weight"],
-        threshold=payload.get("threshold", _old_threshold(config, payload["test_scores"])),
+        threshold=payload["threshold"] if "threshold" in payload else _old_threshold(config, payload["test_scores"]),
         extra=payload.get("extra", {}),
         validation_labels=_array_or_none(payload.get("validation_labels"), int),
         validation_scores=_array_or_none(payload.get("validation_scores"), float),
